@@ -1,0 +1,29 @@
+-- datafusion-forecast quick start: run with `cargo run --release --bin dfcast -- -f sql/quickstart.sql`
+
+-- 1. A synthetic panel: 1,000 daily series of 60 to 200 days.
+CREATE TABLE sales AS
+SELECT * FROM generate_panel(n_series => 1000, freq => 'D', min_length => 60, max_length => 200, seed => 1);
+
+SELECT count(DISTINCT unique_id) AS series, count(*) AS rows, min(ds) AS first_day, max(ds) AS last_day FROM sales;
+
+-- 2. Forecast every series 7 days ahead with two models and 80% / 95% intervals,
+--    then look at two of them.
+CREATE TABLE sales_forecast AS
+SELECT * FROM forecast((SELECT unique_id, ds, y FROM sales), h => 7,
+                       models => 'SeasonalNaive(season_length=7), Naive()', level => [80, 95]);
+
+SELECT * FROM sales_forecast WHERE unique_id IN ('0', '1') ORDER BY unique_id, ds;
+
+-- 3. Cross-validate: two windows of 7 days, and the mean absolute error per model.
+SELECT count(DISTINCT unique_id) AS series,
+       round(avg(abs(y - "SeasonalNaive")), 3) AS mae_seasonal_naive,
+       round(avg(abs(y - "HistoricAverage")), 3) AS mae_historic_average
+FROM cross_validation('sales', h => 7, n_windows => 2, step_size => 7,
+                      models => 'SeasonalNaive(season_length=7), HistoricAverage()');
+
+-- 4. A bundled CSV: the classic airline passengers series, one year ahead, with the
+--    in-sample fitted values (history rows) next to the forecast rows.
+SELECT * FROM forecast((SELECT unique_id, ds, y FROM 'data/air_passengers.csv'), h => 12,
+                       models => 'SeasonalNaive(season_length=12), RandomWalkWithDrift()',
+                       level => [95], fitted => true)
+WHERE time_series_type = 'forecast';

@@ -1,0 +1,79 @@
+//! # datafusion-forecast
+//!
+//! Statistical time-series forecasting as SQL in [Apache DataFusion], with the models,
+//! parameters, defaults and output columns of Nixtla's statsforecast.
+//!
+//! ```sql
+//! SELECT * FROM forecast((SELECT unique_id, ds, y FROM 'sales.parquet'),
+//!                        h => 14, models => 'SeasonalNaive(season_length=7), Naive()',
+//!                        level => [80, 95]);
+//! SELECT * FROM cross_validation('sales', h => 14, n_windows => 3,
+//!                                models => 'SeasonalNaive(season_length=7)');
+//! ```
+//!
+//! ## Pipeline
+//!
+//! ```text
+//!  SQL  forecast((SELECT ...), h => 14, models => '...')
+//!   │   sql::ForecastRelationPlanner   parses arguments and model specs (plan errors)
+//!   ▼
+//!  ForecastNode (logical)              projection and id filters push below it
+//!   │   ForecastExtensionPlanner
+//!   ▼
+//!  ForecastExec (physical)             requires KeyPartitioned(id), sorted by (id, ds):
+//!   │                                  DataFusion inserts RepartitionExec + SortExec
+//!   ▼
+//!  per partition: sorted batches ─► one series ─► models::Model ─► output batches
+//! ```
+//!
+//! Install everything on a session with [`install`] (a `SessionStateBuilder`) or build
+//! one with [`session_context`].
+//!
+//! [Apache DataFusion]: https://datafusion.apache.org
+
+pub mod logical;
+pub mod models;
+pub mod panel;
+pub mod physical;
+pub mod sql;
+
+use std::sync::Arc;
+
+use datafusion::execution::SessionStateBuilder;
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+pub use physical::{ForecastExec, ForecastExtensionPlanner, ForecastQueryPlanner};
+pub use sql::ForecastRelationPlanner;
+
+/// Installs the relation planner (`forecast`, `cross_validation`, `generate_panel`) and
+/// the query planner that executes them on a session state builder.
+///
+/// ```
+/// use datafusion::execution::SessionStateBuilder;
+/// use datafusion::prelude::SessionContext;
+///
+/// let state = datafusion_forecast::install(SessionStateBuilder::new().with_default_features()).build();
+/// let ctx = SessionContext::new_with_state(state);
+/// ```
+pub fn install(mut builder: SessionStateBuilder) -> SessionStateBuilder {
+    let planners = builder.relation_planners().get_or_insert_with(Vec::new);
+    planners.extend(sql::relation_planners());
+    builder.with_query_planner(Arc::new(ForecastQueryPlanner))
+}
+
+/// Lets `forecast('table', ...)` (a table named by a string or identifier rather than a
+/// query) find tables in `ctx`'s catalogs. [`install`] alone resolves such names only
+/// when the statement also names the table elsewhere; call this once on the context.
+pub fn register(ctx: &SessionContext) -> datafusion::common::Result<()> {
+    ctx.register_relation_planner(Arc::new(ForecastRelationPlanner::with_session(ctx.state_weak_ref())))
+}
+
+/// A new session with the default DataFusion features and this extension installed.
+pub fn session_context(config: SessionConfig) -> SessionContext {
+    let builder = SessionStateBuilder::new()
+        .with_config(config)
+        .with_default_features();
+    let ctx = SessionContext::new_with_state(install(builder).build());
+    register(&ctx).expect("registering a relation planner cannot fail");
+    ctx
+}

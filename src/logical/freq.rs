@@ -1,0 +1,198 @@
+//! The spacing of a series' time column, as given by `freq => ...` or inferred.
+
+use std::fmt;
+
+/// How far apart consecutive timestamps are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Freq {
+    /// A fixed integer step, for integer `ds` columns.
+    Step(i64),
+    /// A calendar interval, for date and timestamp `ds` columns. Months are added with
+    /// calendar arithmetic (month ends stay month ends); days and nanoseconds are exact.
+    Calendar {
+        /// Whole months.
+        months: i32,
+        /// Whole days.
+        days: i32,
+        /// Remaining nanoseconds.
+        nanos: i64,
+    },
+}
+
+impl Freq {
+    /// A calendar interval of `months` months.
+    pub fn months(months: i32) -> Self {
+        Freq::Calendar {
+            months,
+            days: 0,
+            nanos: 0,
+        }
+    }
+
+    /// A fixed calendar interval of `days` days.
+    pub fn days(days: i32) -> Self {
+        Freq::Calendar {
+            months: 0,
+            days,
+            nanos: 0,
+        }
+    }
+
+    /// A fixed calendar interval of `nanos` nanoseconds.
+    pub fn nanos(nanos: i64) -> Self {
+        Freq::Calendar {
+            months: 0,
+            days: 0,
+            nanos,
+        }
+    }
+
+    /// Parses `'1 day'`, `'15 minutes'`, `'3 months'`, `'2 weeks'`, `'1 year'`, a pandas
+    /// alias (`D`, `W`, `MS`, `M`, `QS`, `Q`, `YS`, `Y`, `h`, `min`, `s`), or an integer
+    /// step (`'7'`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if let Ok(step) = text.parse::<i64>() {
+            return if step > 0 {
+                Ok(Freq::Step(step))
+            } else {
+                Err(format!("freq must be positive, got {step}"))
+            };
+        }
+        if let Some(freq) = pandas_alias(text) {
+            return Ok(freq);
+        }
+        let mut total = Freq::Calendar {
+            months: 0,
+            days: 0,
+            nanos: 0,
+        };
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if words.is_empty() || words.len() % 2 != 0 {
+            return Err(freq_help(text));
+        }
+        for pair in words.chunks(2) {
+            let count: i64 = pair[0].parse().map_err(|_| freq_help(text))?;
+            if count <= 0 {
+                return Err(format!("freq must be positive, got '{text}'"));
+            }
+            let unit = pair[1].to_ascii_lowercase();
+            let unit = unit.trim_end_matches('s');
+            let part = match unit {
+                "year" => Freq::months(12 * count as i32),
+                "quarter" => Freq::months(3 * count as i32),
+                "month" | "mon" => Freq::months(count as i32),
+                "week" => Freq::days(7 * count as i32),
+                "day" => Freq::days(count as i32),
+                "hour" => Freq::nanos(count * 3_600_000_000_000),
+                "minute" | "min" => Freq::nanos(count * 60_000_000_000),
+                "second" | "sec" => Freq::nanos(count * 1_000_000_000),
+                "millisecond" => Freq::nanos(count * 1_000_000),
+                "microsecond" => Freq::nanos(count * 1_000),
+                "nanosecond" => Freq::nanos(count),
+                _ => return Err(freq_help(text)),
+            };
+            total = total.plus(part);
+        }
+        Ok(total)
+    }
+
+    fn plus(self, other: Freq) -> Freq {
+        match (self, other) {
+            (
+                Freq::Calendar {
+                    months,
+                    days,
+                    nanos,
+                },
+                Freq::Calendar {
+                    months: m,
+                    days: d,
+                    nanos: n,
+                },
+            ) => Freq::Calendar {
+                months: months + m,
+                days: days + d,
+                nanos: nanos + n,
+            },
+            (a, _) => a,
+        }
+    }
+}
+
+fn pandas_alias(text: &str) -> Option<Freq> {
+    Some(match text {
+        "D" => Freq::days(1),
+        "W" => Freq::days(7),
+        "MS" | "M" | "ME" => Freq::months(1),
+        "QS" | "Q" | "QE" => Freq::months(3),
+        "YS" | "Y" | "YE" | "AS" | "A" => Freq::months(12),
+        "h" | "H" => Freq::nanos(3_600_000_000_000),
+        "min" | "T" => Freq::nanos(60_000_000_000),
+        "s" | "S" => Freq::nanos(1_000_000_000),
+        _ => return None,
+    })
+}
+
+fn freq_help(text: &str) -> String {
+    format!(
+        "freq '{text}' is not understood; use an interval such as '1 day', '15 minutes', \
+         '1 month', '1 week', '1 quarter', '1 year', a pandas alias (D, W, MS, QS, YS, h, min) \
+         or a positive integer step for integer ds"
+    )
+}
+
+impl fmt::Display for Freq {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Freq::Step(step) => write!(f, "{step}"),
+            Freq::Calendar {
+                months,
+                days,
+                nanos,
+            } => {
+                let mut parts = Vec::new();
+                if *months != 0 {
+                    parts.push(format!("{months} months"));
+                }
+                if *days != 0 {
+                    parts.push(format!("{days} days"));
+                }
+                if *nanos != 0 || parts.is_empty() {
+                    parts.push(format!("{nanos} nanoseconds"));
+                }
+                write!(f, "{}", parts.join(" "))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_intervals_and_aliases() {
+        assert_eq!(Freq::parse("1 day").unwrap(), Freq::days(1));
+        assert_eq!(Freq::parse("2 weeks").unwrap(), Freq::days(14));
+        assert_eq!(Freq::parse("1 month").unwrap(), Freq::months(1));
+        assert_eq!(Freq::parse("1 quarter").unwrap(), Freq::months(3));
+        assert_eq!(
+            Freq::parse("15 minutes").unwrap(),
+            Freq::nanos(900_000_000_000)
+        );
+        assert_eq!(Freq::parse("MS").unwrap(), Freq::months(1));
+        assert_eq!(Freq::parse("7").unwrap(), Freq::Step(7));
+        assert!(Freq::parse("0").is_err());
+        assert!(Freq::parse("fortnight").is_err());
+        assert!(Freq::parse("-1 day").is_err());
+    }
+
+    #[test]
+    fn display_round_trips() {
+        for text in ["1 month", "3 days", "15 minutes", "1 year", "7"] {
+            let freq = Freq::parse(text).unwrap();
+            assert_eq!(Freq::parse(&freq.to_string()).unwrap(), freq);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Output column names and types, following statsforecast.
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::common::{Result, plan_err};
+
+use super::{ForecastParams, Level, Task};
+use crate::models::{ModelSpec, build_model, parse_model_specs};
+
+/// Formats a level as statsforecast prints it: `80`, `95`, `99.5`.
+pub fn format_level(level: f64) -> String {
+    if level.fract() == 0.0 {
+        format!("{}", level as i64)
+    } else {
+        format!("{level}")
+    }
+}
+
+/// Interval column names of one model: `alias-lo-<L>` for levels descending, then
+/// `alias-hi-<L>` ascending.
+pub fn interval_column_names(alias: &str, levels: &[Level]) -> Vec<String> {
+    let lo = levels
+        .iter()
+        .rev()
+        .map(|l| format!("{alias}-lo-{}", format_level(l.0)));
+    let hi = levels
+        .iter()
+        .map(|l| format!("{alias}-hi-{}", format_level(l.0)));
+    lo.chain(hi).collect()
+}
+
+/// The model columns of every model, in order: the alias then its interval columns when
+/// the model gives intervals and levels were asked for.
+pub(crate) fn model_columns(specs: &[ModelSpec], levels: &[Level]) -> Result<Vec<String>> {
+    let mut columns = Vec::new();
+    for spec in specs {
+        let model = match build_model(spec) {
+            Ok(model) => model,
+            Err(e) => return plan_err!("{e}"),
+        };
+        columns.push(spec.alias().to_string());
+        if model.has_intervals() {
+            columns.extend(interval_column_names(spec.alias(), levels));
+        }
+    }
+    Ok(columns)
+}
+
+/// Parses the canonical spec strings held by a node.
+pub(crate) fn parse_specs(models: &[String]) -> Result<Vec<ModelSpec>> {
+    let mut specs = Vec::with_capacity(models.len());
+    for text in models {
+        match parse_model_specs(text) {
+            Ok(parsed) => specs.extend(parsed),
+            Err(e) => return plan_err!("{e}"),
+        }
+    }
+    Ok(specs)
+}
+
+/// The output schema for an input whose id and time columns have the given types.
+///
+/// - forecast: `id, ds, <model columns>`
+/// - forecast with fitted: `id, ds, time_series_type, y, <model columns>`, one
+///   `history` row per observation then one `forecast` row per step
+/// - cross_validation: `id, ds, cutoff, y, <model columns>`
+pub fn output_schema(
+    params: &ForecastParams,
+    id_type: &DataType,
+    time_type: &DataType,
+) -> Result<SchemaRef> {
+    let cols = &params.columns;
+    let mut fields = vec![
+        Field::new(&cols.id, id_type.clone(), false),
+        Field::new(&cols.time, time_type.clone(), false),
+    ];
+    match &params.task {
+        Task::Forecast { fitted: false } => {}
+        Task::Forecast { fitted: true } => {
+            fields.push(Field::new("time_series_type", DataType::Utf8, false));
+            fields.push(Field::new(&cols.target, DataType::Float64, true));
+        }
+        Task::CrossValidation(_) => {
+            fields.push(Field::new("cutoff", time_type.clone(), false));
+            fields.push(Field::new(&cols.target, DataType::Float64, true));
+        }
+    }
+    let specs = parse_specs(&params.models)?;
+    for name in model_columns(&specs, &params.levels)? {
+        if fields.iter().any(|f| f.name() == &name) {
+            return plan_err!(
+                "{}: output column '{name}' would appear twice; give the model another alias",
+                params.function_name()
+            );
+        }
+        fields.push(Field::new(name, DataType::Float64, true));
+    }
+    Ok(Arc::new(Schema::new(fields)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_print_like_statsforecast() {
+        assert_eq!(format_level(80.0), "80");
+        assert_eq!(format_level(99.5), "99.5");
+        let names = interval_column_names("Naive", &[Level(80.0), Level(95.0)]);
+        assert_eq!(
+            names,
+            ["Naive-lo-95", "Naive-lo-80", "Naive-hi-80", "Naive-hi-95"]
+        );
+    }
+}

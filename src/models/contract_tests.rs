@@ -1,0 +1,193 @@
+//! Contract tests run over every registered model, built from a representative spec.
+
+use super::{Forecast, Model, ModelError, build_model, parse_model_specs, registered_models};
+
+/// One representative spec per registered class (checked to cover the registry).
+const REPRESENTATIVE: &str = "Naive(), SeasonalNaive(season_length=4), RandomWalkWithDrift(), \
+    HistoricAverage(), WindowAverage(window_size=3), \
+    SeasonalWindowAverage(season_length=4, window_size=2), SimpleExponentialSmoothing(alpha=0.3), \
+    SimpleExponentialSmoothingOptimized(), SeasonalExponentialSmoothing(season_length=4, alpha=0.3), \
+    SeasonalExponentialSmoothingOptimized(season_length=4), ConstantModel(constant=1.5), ZeroModel()";
+
+const LEVELS: [f64; 2] = [80.0, 95.0];
+
+fn models() -> Vec<std::sync::Arc<dyn Model>> {
+    let specs = parse_model_specs(REPRESENTATIVE).unwrap();
+    let classes: Vec<&str> = specs.iter().map(|s| s.class_name()).collect();
+    assert_eq!(
+        classes,
+        registered_models(),
+        "every model needs a representative"
+    );
+    specs.iter().map(|s| build_model(s).unwrap()).collect()
+}
+
+fn series() -> Vec<Vec<f64>> {
+    let seasonal: Vec<f64> = (0..30)
+        .map(|t| 10.0 + 0.5 * t as f64 + [3.0, -1.0, 4.0, -6.0][t % 4] + ((t * 37) % 7) as f64)
+        .collect();
+    let negative: Vec<f64> = seasonal.iter().map(|v| -3.0 * v).collect();
+    vec![
+        seasonal,
+        negative,
+        vec![5.0; 12],
+        vec![1.0, 4.0, 2.0, 8.0, 5.0],
+        vec![3.0, 1.0],
+        vec![7.0],
+    ]
+}
+
+fn same(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+}
+
+fn same_forecast(a: &Forecast, b: &Forecast) -> bool {
+    same(&a.mean, &b.mean)
+        && a.intervals.len() == b.intervals.len()
+        && a.intervals
+            .iter()
+            .zip(&b.intervals)
+            .all(|(x, y)| x.level == y.level && same(&x.lo, &y.lo) && same(&x.hi, &y.hi))
+}
+
+/// Bands ordered lo95 <= lo80 <= mean <= hi80 <= hi95 wherever all are finite.
+fn check_bands(name: &str, forecast: &Forecast, has_intervals: bool) {
+    if !has_intervals {
+        assert!(forecast.intervals.is_empty(), "{name}: unexpected bands");
+        return;
+    }
+    assert_eq!(forecast.intervals.len(), LEVELS.len(), "{name}");
+    let (b80, b95) = (&forecast.intervals[0], &forecast.intervals[1]);
+    assert_eq!((b80.level, b95.level), (80.0, 95.0));
+    for (i, &mean) in forecast.mean.iter().enumerate() {
+        assert_eq!(b80.lo.len(), forecast.mean.len());
+        let chain = [b95.lo[i], b80.lo[i], mean, b80.hi[i], b95.hi[i]];
+        if chain.iter().all(|v| v.is_finite()) {
+            assert!(chain.windows(2).all(|w| w[0] <= w[1]), "{name}: {chain:?}");
+        }
+    }
+}
+
+#[test]
+fn forecast_equals_fit_then_predict() {
+    let h = 6;
+    for model in models() {
+        let name = model.class_name();
+        for y in series() {
+            let label = format!("{name} on n={}", y.len());
+            let out = match model.forecast(&y, h, &LEVELS, true) {
+                Ok(out) => out,
+                Err(ModelError::NotEnoughData { needed, got, .. }) => {
+                    // Only fitted values may be refused; point forecasts still work.
+                    assert!(got < needed, "{label}");
+                    assert!(model.forecast(&y, h, &LEVELS, false).is_ok(), "{label}");
+                    continue;
+                }
+                Err(e) => panic!("{label}: {e}"),
+            };
+            let fit = model.fit(&y).unwrap();
+            let levels: &[f64] = if model.has_intervals() { &LEVELS } else { &[] };
+            assert!(
+                same_forecast(&out.forecast, &fit.predict(h, levels)),
+                "{label}"
+            );
+            assert_eq!(out.forecast.mean.len(), h, "{label}");
+            check_bands(&label, &out.forecast, model.has_intervals());
+            // Levels are ignored, not an error, for models without intervals.
+            let unasked = fit.predict(h, &LEVELS);
+            check_bands(&label, &unasked, model.has_intervals());
+
+            match out.fitted {
+                Some(fitted) => {
+                    assert!(model.has_fitted(), "{label}");
+                    assert_eq!(fitted.mean.len(), y.len(), "{label}");
+                    assert!(
+                        same_forecast(&fitted, &fit.predict_in_sample(levels)),
+                        "{label}"
+                    );
+                    check_bands(&label, &fitted, model.has_intervals());
+                }
+                None => assert!(!model.has_fitted(), "{label}"),
+            }
+            let without = model.forecast(&y, h, &[], false).unwrap();
+            assert!(without.fitted.is_none() && without.forecast.intervals.is_empty());
+            assert!(
+                model
+                    .forecast(&y, 0, &LEVELS, false)
+                    .unwrap()
+                    .forecast
+                    .mean
+                    .is_empty()
+            );
+        }
+    }
+}
+
+#[test]
+fn intervals_widen_with_level() {
+    let y = &series()[0];
+    for model in models().into_iter().filter(|m| m.has_intervals()) {
+        let fit = model.fit(y).unwrap();
+        let out = fit.predict(4, &[50.0, 80.0, 99.0]);
+        for pair in out.intervals.windows(2) {
+            for i in 0..4 {
+                assert!(pair[1].lo[i] <= pair[0].lo[i] && pair[0].hi[i] <= pair[1].hi[i]);
+            }
+        }
+    }
+}
+
+#[test]
+fn forward_matches_refit_when_offered() {
+    let all = series();
+    let (first, second) = (&all[0], &all[1]);
+    for model in models() {
+        let fit = model.fit(first).unwrap();
+        match fit.forward(second) {
+            Ok(moved) => {
+                assert!(model.has_forward(), "{}", model.class_name());
+                let refit = model.fit(second).unwrap();
+                assert!(same_forecast(
+                    &moved.predict(5, &LEVELS),
+                    &refit.predict(5, &LEVELS)
+                ));
+            }
+            Err(e) => {
+                assert!(!model.has_forward(), "{}", model.class_name());
+                assert_eq!(e, ModelError::Unsupported("forward".into()));
+            }
+        }
+    }
+}
+
+#[test]
+fn empty_series_is_an_error_everywhere() {
+    for model in models() {
+        assert_eq!(model.fit(&[]).err(), Some(ModelError::EmptySeries));
+        assert_eq!(
+            model.forecast(&[], 3, &LEVELS, true).err(),
+            Some(ModelError::EmptySeries)
+        );
+    }
+}
+
+#[test]
+fn non_finite_input_does_not_panic() {
+    let y = [
+        1.0,
+        f64::NAN,
+        f64::INFINITY,
+        -2.0,
+        f64::NEG_INFINITY,
+        3.0,
+        4.0,
+        5.0,
+        6.0,
+    ];
+    for model in models() {
+        let _ = model.forecast(&y, 5, &LEVELS, true);
+    }
+}

@@ -1,0 +1,133 @@
+//! Forecasting kernels: pure functions of a series (`&[f64]`) and an immutable spec.
+//!
+//! Nothing here knows about Arrow, DataFusion or async: the plan layer hands each
+//! series to a [`Model`] and turns the returned [`Forecast`]s into record batches.
+//!
+//! The contract mirrors statsforecast's: `fit` then `predict(h, levels)` /
+//! `predict_in_sample(levels)`, the one-shot [`Model::forecast`], and `forward` for
+//! models that can apply a fitted model to a new series without refitting.
+
+mod baselines;
+mod error;
+mod intervals;
+mod normal;
+mod reductions;
+mod ses;
+mod spec;
+
+#[cfg(test)]
+mod contract_tests;
+
+pub use error::ModelError;
+pub use normal::normal_quantile;
+pub use spec::{
+    ModelSpec, ParamValue, SpecError, build_model, parse_model_specs, registered_models,
+};
+
+/// Point forecasts (or fitted values) with optional prediction intervals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forecast {
+    /// Point values, one per step (or per observation for in-sample values).
+    pub mean: Vec<f64>,
+    /// One band per requested level, in the order the levels were given (ascending).
+    pub intervals: Vec<Band>,
+}
+
+/// Lower and upper bounds of a prediction interval at one confidence level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// Confidence level in percent, in (0, 100).
+    pub level: f64,
+    /// Lower bounds, same length as [`Forecast::mean`].
+    pub lo: Vec<f64>,
+    /// Upper bounds, same length as [`Forecast::mean`].
+    pub hi: Vec<f64>,
+}
+
+impl Forecast {
+    /// A forecast without intervals.
+    pub fn point(mean: Vec<f64>) -> Self {
+        Self {
+            mean,
+            intervals: Vec::new(),
+        }
+    }
+}
+
+/// What [`Model::forecast`] returns: the future values and, when asked, the in-sample ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastOutput {
+    /// `h` future values.
+    pub forecast: Forecast,
+    /// `n` in-sample fitted values, when `fitted` was requested and the model has them.
+    pub fitted: Option<Forecast>,
+}
+
+/// An unfitted model: a statsforecast class with its parameters.
+pub trait Model: Send + Sync + std::fmt::Debug {
+    /// The statsforecast class name, e.g. `SeasonalNaive`.
+    fn class_name(&self) -> &'static str;
+
+    /// Whether `forecast` with levels yields intervals (statsforecast's `forecast` path).
+    fn has_intervals(&self) -> bool;
+
+    /// Whether in-sample fitted values exist for this model.
+    fn has_fitted(&self) -> bool;
+
+    /// Whether [`FittedModel::forward`] is available (needed by `refit => false`).
+    fn has_forward(&self) -> bool {
+        false
+    }
+
+    /// Fits the model to `y` (finite values, oldest first).
+    fn fit(&self, y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError>;
+
+    /// Fit and predict in one call. `levels` are ascending percentages; they are ignored
+    /// (no bands returned) when the model has no intervals.
+    ///
+    /// Equals `fit` + `predict` (+ `predict_in_sample` when `fitted` and the model has
+    /// fitted values); a model overrides it only to refuse inputs statsforecast's `forecast`
+    /// refuses (e.g. fitted values of a series shorter than one season).
+    fn forecast(
+        &self,
+        y: &[f64],
+        h: usize,
+        levels: &[f64],
+        fitted: bool,
+    ) -> Result<ForecastOutput, ModelError> {
+        fit_and_predict(self, y, h, levels, fitted)
+    }
+}
+
+/// The body of [`Model::forecast`], callable from models that override it.
+pub(crate) fn fit_and_predict<M: Model + ?Sized>(
+    model: &M,
+    y: &[f64],
+    h: usize,
+    levels: &[f64],
+    fitted: bool,
+) -> Result<ForecastOutput, ModelError> {
+    let fit = model.fit(y)?;
+    let levels = if model.has_intervals() { levels } else { &[] };
+    let forecast = fit.predict(h, levels);
+    let fitted = if fitted && model.has_fitted() {
+        Some(fit.predict_in_sample(levels))
+    } else {
+        None
+    };
+    Ok(ForecastOutput { forecast, fitted })
+}
+
+/// A model fitted to one series.
+pub trait FittedModel: Send {
+    /// `h` future values with one band per level.
+    fn predict(&self, h: usize, levels: &[f64]) -> Forecast;
+
+    /// In-sample fitted values (length of the training series) with one band per level.
+    fn predict_in_sample(&self, levels: &[f64]) -> Forecast;
+
+    /// Applies the fitted parameters to a new series without refitting.
+    fn forward(&self, _y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {
+        Err(ModelError::Unsupported("forward".into()))
+    }
+}

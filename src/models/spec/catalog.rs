@@ -1,0 +1,125 @@
+//! The registered models: one [`ModelEntry`] per statsforecast class.
+//!
+//! Adding a model is one entry here: its class name, default alias, parameters in
+//! statsforecast's positional order (without `alias`, which every model accepts) and a
+//! constructor reading the validated parameters.
+
+use std::sync::Arc;
+
+use super::error::SpecError;
+use super::registry::{ModelEntry, ParamDesc, ParamKind};
+use crate::models::Model;
+use crate::models::baselines::{
+    ConstantModel, HistoricAverage, Naive, RandomWalkWithDrift, SeasonalExponentialSmoothing,
+    SeasonalExponentialSmoothingOptimized, SeasonalNaive, SeasonalWindowAverage,
+    SimpleExponentialSmoothing, SimpleExponentialSmoothingOptimized, WindowAverage,
+};
+
+const SEASON_LENGTH: ParamDesc = ParamDesc::required("season_length", ParamKind::PositiveInt);
+const WINDOW_SIZE: ParamDesc = ParamDesc::required("window_size", ParamKind::PositiveInt);
+const ALPHA: ParamDesc = ParamDesc::required("alpha", ParamKind::UnitInterval);
+const CONSTANT: ParamDesc = ParamDesc::required("constant", ParamKind::FiniteFloat);
+
+type Built = Result<Arc<dyn Model>, SpecError>;
+
+/// Every model `parse_model_specs` accepts, in the order error messages list them.
+pub(crate) const MODELS: &[ModelEntry] = &[
+    ModelEntry {
+        class_name: "Naive",
+        default_alias: "Naive",
+        params: &[],
+        build: |_| -> Built { Ok(Arc::new(Naive)) },
+    },
+    ModelEntry {
+        class_name: "SeasonalNaive",
+        default_alias: "SeasonalNaive",
+        params: &[SEASON_LENGTH],
+        build: |spec| -> Built {
+            Ok(Arc::new(SeasonalNaive {
+                season_length: spec.usize_param("season_length")?,
+            }))
+        },
+    },
+    ModelEntry {
+        class_name: "RandomWalkWithDrift",
+        default_alias: "RWD",
+        params: &[],
+        build: |_| -> Built { Ok(Arc::new(RandomWalkWithDrift)) },
+    },
+    ModelEntry {
+        class_name: "HistoricAverage",
+        default_alias: "HistoricAverage",
+        params: &[],
+        build: |_| -> Built { Ok(Arc::new(HistoricAverage)) },
+    },
+    ModelEntry {
+        class_name: "WindowAverage",
+        default_alias: "WindowAverage",
+        params: &[WINDOW_SIZE],
+        build: |spec| -> Built {
+            Ok(Arc::new(WindowAverage {
+                window_size: spec.usize_param("window_size")?,
+            }))
+        },
+    },
+    ModelEntry {
+        class_name: "SeasonalWindowAverage",
+        default_alias: "SeasWA",
+        params: &[SEASON_LENGTH, WINDOW_SIZE],
+        build: |spec| -> Built {
+            Ok(Arc::new(SeasonalWindowAverage {
+                season_length: spec.usize_param("season_length")?,
+                window_size: spec.usize_param("window_size")?,
+            }))
+        },
+    },
+    ModelEntry {
+        class_name: "SimpleExponentialSmoothing",
+        default_alias: "SES",
+        params: &[ALPHA],
+        build: |spec| -> Built {
+            Ok(Arc::new(SimpleExponentialSmoothing {
+                alpha: spec.f64_param("alpha")?,
+            }))
+        },
+    },
+    ModelEntry {
+        class_name: "SimpleExponentialSmoothingOptimized",
+        default_alias: "SESOpt",
+        params: &[],
+        build: |_| -> Built { Ok(Arc::new(SimpleExponentialSmoothingOptimized)) },
+    },
+    ModelEntry {
+        class_name: "SeasonalExponentialSmoothing",
+        default_alias: "SeasonalES",
+        params: &[SEASON_LENGTH, ALPHA],
+        build: |spec| -> Built {
+            Ok(Arc::new(SeasonalExponentialSmoothing {
+                season_length: spec.usize_param("season_length")?,
+                alpha: spec.f64_param("alpha")?,
+            }))
+        },
+    },
+    ModelEntry {
+        class_name: "SeasonalExponentialSmoothingOptimized",
+        default_alias: "SeasESOpt",
+        params: &[SEASON_LENGTH],
+        build: |spec| -> Built {
+            Ok(Arc::new(SeasonalExponentialSmoothingOptimized {
+                season_length: spec.usize_param("season_length")?,
+            }))
+        },
+    },
+    ModelEntry {
+        class_name: "ConstantModel",
+        default_alias: "ConstantModel",
+        params: &[CONSTANT],
+        build: |spec| -> Built { Ok(Arc::new(ConstantModel::new(spec.f64_param("constant")?))) },
+    },
+    ModelEntry {
+        class_name: "ZeroModel",
+        default_alias: "ZeroModel",
+        params: &[],
+        build: |_| -> Built { Ok(Arc::new(ConstantModel::zero())) },
+    },
+];

@@ -1,0 +1,242 @@
+//! The machinery of the model registry: parameter descriptors and the checks that turn a
+//! parsed call into a validated [`ModelSpec`]. The table of models itself is in `catalog`.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::ModelSpec;
+use super::catalog::MODELS;
+use super::error::SpecError;
+use super::parse::{Call, Expr};
+use super::value::ParamValue;
+use crate::models::Model;
+
+/// One registered statsforecast class.
+pub(crate) struct ModelEntry {
+    /// Class name, exactly as statsforecast spells it.
+    pub(crate) class_name: &'static str,
+    /// statsforecast's default `alias` (the output column name).
+    pub(crate) default_alias: &'static str,
+    /// Parameters other than `alias`, in statsforecast's positional order.
+    pub(crate) params: &'static [ParamDesc],
+    /// Builds the model from a spec already validated against `params`.
+    pub(crate) build: fn(&ModelSpec) -> Result<Arc<dyn Model>, SpecError>,
+}
+
+/// One constructor parameter.
+pub(crate) struct ParamDesc {
+    pub(crate) name: &'static str,
+    pub(crate) kind: ParamKind,
+    pub(crate) default: DefaultValue,
+}
+
+impl ParamDesc {
+    /// A parameter the user must give (no default in statsforecast either).
+    pub(crate) const fn required(name: &'static str, kind: ParamKind) -> Self {
+        Self {
+            name,
+            kind,
+            default: DefaultValue::Required,
+        }
+    }
+}
+
+/// What values a parameter accepts.
+#[derive(Clone, Copy)]
+pub(crate) enum ParamKind {
+    /// An integer >= 1 (season lengths, window sizes).
+    PositiveInt,
+    /// A number in `[0, 1]` (smoothing constants); stored as a float.
+    UnitInterval,
+    /// Any finite number; stored as a float.
+    FiniteFloat,
+}
+
+impl ParamKind {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::PositiveInt => "a positive integer",
+            Self::UnitInterval => "a number between 0 and 1",
+            Self::FiniteFloat => "a finite number",
+        }
+    }
+
+    /// The typed value, or `None` when `expr` is not acceptable.
+    fn accept(self, expr: &Expr) -> Option<ParamValue> {
+        let number = match expr {
+            Expr::Int(v) => Some(*v as f64),
+            Expr::Float(v) => Some(*v),
+            _ => None,
+        };
+        match self {
+            Self::PositiveInt => match expr {
+                Expr::Int(v) if *v >= 1 => Some(ParamValue::Int(*v)),
+                _ => None,
+            },
+            Self::UnitInterval => number
+                .filter(|v| (0.0..=1.0).contains(v))
+                .map(ParamValue::Float),
+            Self::FiniteFloat => number.filter(|v| v.is_finite()).map(ParamValue::Float),
+        }
+    }
+}
+
+/// A parameter's default, in a form usable in the constant table.
+#[allow(
+    dead_code,
+    reason = "the baselines only have required parameters; defaults serve the models to come"
+)]
+#[derive(Clone, Copy)]
+pub(crate) enum DefaultValue {
+    Required,
+    Int(i64),
+    Float(f64),
+    Str(&'static str),
+    Bool(bool),
+    None,
+}
+
+impl DefaultValue {
+    fn value(self) -> Option<ParamValue> {
+        match self {
+            Self::Required => None,
+            Self::Int(v) => Some(ParamValue::Int(v)),
+            Self::Float(v) => Some(ParamValue::Float(v)),
+            Self::Str(v) => Some(ParamValue::Str(v.to_owned())),
+            Self::Bool(v) => Some(ParamValue::Bool(v)),
+            Self::None => Some(ParamValue::None),
+        }
+    }
+}
+
+/// The parameter every model accepts for its output column name.
+const ALIAS: &str = "alias";
+
+/// statsforecast's conformal-interval parameter, not implemented yet.
+const PREDICTION_INTERVALS: &str = "prediction_intervals";
+
+/// Every registered class name, in registry order.
+pub(crate) fn class_names() -> Vec<&'static str> {
+    MODELS.iter().map(|entry| entry.class_name).collect()
+}
+
+pub(crate) fn find(class_name: &str) -> Option<&'static ModelEntry> {
+    MODELS.iter().find(|entry| entry.class_name == class_name)
+}
+
+/// Checks one parsed call against the registry and fills in defaults.
+pub(crate) fn resolve(call: &Call) -> Result<ModelSpec, SpecError> {
+    let entry = find(&call.name).ok_or_else(|| unknown_model(&call.name))?;
+    let model = entry.class_name;
+    let positional: Vec<&str> = entry.params.iter().map(|p| p.name).chain([ALIAS]).collect();
+    let mut given: Vec<(&str, &Expr)> = Vec::new();
+    let mut seen_keyword = false;
+    for (index, arg) in call.args.iter().enumerate() {
+        let name = match &arg.name {
+            Some(name) => {
+                seen_keyword = true;
+                name.as_str()
+            }
+            None if seen_keyword => {
+                return Err(SpecError::new(format!(
+                    "{model}: positional argument {} follows keyword arguments",
+                    arg.value
+                )));
+            }
+            None => *positional.get(index).ok_or_else(|| {
+                SpecError::new(format!(
+                    "{model}: takes at most {} positional arguments ({}), got {}",
+                    positional.len(),
+                    positional.join(", "),
+                    call.args.iter().filter(|a| a.name.is_none()).count()
+                ))
+            })?,
+        };
+        if given.iter().any(|(seen, _)| *seen == name) {
+            return Err(SpecError::new(format!(
+                "{model}: parameter {name} given more than once"
+            )));
+        }
+        given.push((name, &arg.value));
+    }
+
+    let mut alias = entry.default_alias.to_owned();
+    for &(name, value) in &given {
+        if name == ALIAS {
+            alias = alias_value(model, value)?;
+        } else if name == PREDICTION_INTERVALS {
+            return Err(SpecError::new(format!(
+                "{model}: prediction_intervals (conformal prediction intervals) is not \
+                 supported yet"
+            )));
+        } else if !entry.params.iter().any(|p| p.name == name) {
+            return Err(SpecError::new(format!(
+                "{model}: unknown parameter '{name}'; allowed parameters: {}",
+                positional.join(", ")
+            )));
+        }
+    }
+
+    let mut params = Vec::with_capacity(entry.params.len());
+    for desc in entry.params {
+        let value = match given.iter().find(|(name, _)| *name == desc.name) {
+            Some((_, expr)) => desc.kind.accept(expr).ok_or_else(|| {
+                SpecError::new(format!(
+                    "{model}: {} must be {}, got {expr}",
+                    desc.name,
+                    desc.kind.describe()
+                ))
+            })?,
+            None => desc.default.value().ok_or_else(|| {
+                SpecError::new(format!(
+                    "{model}: missing required parameter {} ({})",
+                    desc.name,
+                    desc.kind.describe()
+                ))
+            })?,
+        };
+        params.push((desc.name, value));
+    }
+    Ok(ModelSpec {
+        class_name: model,
+        alias,
+        params,
+    })
+}
+
+/// Resolves every call and checks that the aliases (output column names) are distinct.
+pub(crate) fn resolve_all(calls: &[Call]) -> Result<Vec<ModelSpec>, SpecError> {
+    let specs = calls.iter().map(resolve).collect::<Result<Vec<_>, _>>()?;
+    let mut aliases = HashSet::new();
+    for spec in &specs {
+        if !aliases.insert(spec.alias.as_str()) {
+            return Err(SpecError::new(format!(
+                "duplicate alias '{}': each model needs a distinct alias (set alias='...')",
+                spec.alias
+            )));
+        }
+    }
+    Ok(specs)
+}
+
+fn alias_value(model: &str, value: &Expr) -> Result<String, SpecError> {
+    match value {
+        Expr::Str(text) | Expr::Word(text) if !text.trim().is_empty() => Ok(text.clone()),
+        _ => Err(SpecError::new(format!(
+            "{model}: alias must be a non-empty string, got {value}"
+        ))),
+    }
+}
+
+fn unknown_model(name: &str) -> SpecError {
+    let names = class_names();
+    let hint = names
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(name))
+        .map(|known| format!(" (did you mean {known}?)"))
+        .unwrap_or_default();
+    SpecError::new(format!(
+        "unknown model '{name}'{hint}; registered models: {}",
+        names.join(", ")
+    ))
+}

@@ -1,0 +1,292 @@
+//! Tests of spec parsing, validation, canonical text and model building.
+
+use super::{ModelSpec, ParamValue, build_model, parse_model_specs, registered_models};
+
+fn specs(text: &str) -> Vec<ModelSpec> {
+    parse_model_specs(text).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+}
+
+fn error(text: &str) -> String {
+    match parse_model_specs(text) {
+        Ok(specs) => panic!("{text:?} should fail, got {specs:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn registry_lists_the_twelve_baselines() {
+    assert_eq!(
+        registered_models(),
+        vec![
+            "Naive",
+            "SeasonalNaive",
+            "RandomWalkWithDrift",
+            "HistoricAverage",
+            "WindowAverage",
+            "SeasonalWindowAverage",
+            "SimpleExponentialSmoothing",
+            "SimpleExponentialSmoothingOptimized",
+            "SeasonalExponentialSmoothing",
+            "SeasonalExponentialSmoothingOptimized",
+            "ConstantModel",
+            "ZeroModel",
+        ]
+    );
+}
+
+#[test]
+fn default_aliases_match_statsforecast() {
+    let text = "Naive, SeasonalNaive(season_length=7), RandomWalkWithDrift(), HistoricAverage(), \
+                WindowAverage(window_size=3), SeasonalWindowAverage(season_length=7, window_size=2), \
+                SimpleExponentialSmoothing(alpha=0.3), SimpleExponentialSmoothingOptimized(), \
+                SeasonalExponentialSmoothing(season_length=7, alpha=0.3), \
+                SeasonalExponentialSmoothingOptimized(season_length=7), \
+                ConstantModel(constant=1.0), ZeroModel()";
+    let aliases: Vec<String> = specs(text).iter().map(|s| s.alias().to_owned()).collect();
+    assert_eq!(
+        aliases,
+        [
+            "Naive",
+            "SeasonalNaive",
+            "RWD",
+            "HistoricAverage",
+            "WindowAverage",
+            "SeasWA",
+            "SES",
+            "SESOpt",
+            "SeasonalES",
+            "SeasESOpt",
+            "ConstantModel",
+            "ZeroModel"
+        ]
+    );
+}
+
+#[test]
+fn syntax_variants_give_equal_specs() {
+    let reference = specs("SeasonalNaive(season_length=12)");
+    for text in [
+        "SeasonalNaive(12)",
+        "  SeasonalNaive ( season_length = 12 , ) ",
+        "SeasonalNaive(season_length=12, alias='SeasonalNaive')",
+        "SeasonalNaive(season_length=12, alias=\"SeasonalNaive\")",
+        "SeasonalNaive(season_length=12, alias=SeasonalNaive)",
+        "SeasonalNaive(12, 'SeasonalNaive')",
+        "SeasonalNaive(season_length=+12),",
+    ] {
+        assert_eq!(specs(text), reference, "{text}");
+    }
+    assert_eq!(specs("Naive"), specs("Naive()"));
+}
+
+#[test]
+fn typed_parameters() {
+    let all = specs(
+        "SimpleExponentialSmoothing(alpha=1), ConstantModel(constant=-2), \
+         ConstantModel(constant=1e-3, alias='small'), SeasonalExponentialSmoothing(7, .5)",
+    );
+    assert_eq!(all[0].param("alpha"), Some(&ParamValue::Float(1.0)));
+    assert_eq!(all[1].param("constant"), Some(&ParamValue::Float(-2.0)));
+    assert_eq!(all[2].param("constant"), Some(&ParamValue::Float(1e-3)));
+    assert_eq!(all[2].alias(), "small");
+    assert_eq!(
+        all[3].params(),
+        &[
+            ("season_length", ParamValue::Int(7)),
+            ("alpha", ParamValue::Float(0.5))
+        ]
+    );
+    assert_eq!(all[3].class_name(), "SeasonalExponentialSmoothing");
+    assert_eq!(all[3].param("alias"), None);
+}
+
+#[test]
+fn canonical_text_round_trips() {
+    let text = "Naive(), SeasonalNaive(season_length=12, alias='it''s'), \
+                SimpleExponentialSmoothing(alpha=0.1), ConstantModel(constant=-1e-7), \
+                ZeroModel(alias=\"a\\\\b\"), SeasonalWindowAverage(4, 2, \"q'\")";
+    // The SQL layer would already have turned '' into '; emulate that.
+    let text = text.replace("''", "\\'");
+    for spec in specs(&text) {
+        let canonical = spec.to_string();
+        let back: ModelSpec = canonical.parse().unwrap();
+        assert_eq!(back, spec, "{canonical}");
+        assert_eq!(back.to_string(), canonical);
+    }
+    let list: Vec<String> = specs(&text).iter().map(ToString::to_string).collect();
+    assert_eq!(specs(&list.join(", ")), specs(&text));
+    assert_eq!(
+        specs("SeasonalNaive(7)")[0].to_string(),
+        "SeasonalNaive(season_length=7, alias='SeasonalNaive')"
+    );
+    assert_eq!(
+        specs("ConstantModel(constant=1)")[0].to_string(),
+        "ConstantModel(constant=1.0, alias='ConstantModel')"
+    );
+}
+
+#[test]
+fn single_spec_from_str() {
+    assert!("Naive(), ZeroModel()".parse::<ModelSpec>().is_err());
+    let spec: ModelSpec = "ZeroModel".parse().unwrap();
+    assert_eq!(spec.alias(), "ZeroModel");
+}
+
+#[test]
+fn unknown_model_lists_the_registry() {
+    let err = error("AutoFoo(season_length=7)");
+    assert!(err.starts_with("unknown model 'AutoFoo'; registered models: Naive, SeasonalNaive, "));
+    assert!(err.ends_with("ConstantModel, ZeroModel"), "{err}");
+    let err = error("naive()");
+    assert!(
+        err.contains("unknown model 'naive' (did you mean Naive?)"),
+        "{err}"
+    );
+    // statsforecast's aliases are not class names.
+    assert!(error("RWD()").starts_with("unknown model 'RWD'"));
+}
+
+#[test]
+fn unknown_parameter_lists_allowed_ones() {
+    assert_eq!(
+        error("SeasonalNaive(season_length=7, seasonality=3)"),
+        "SeasonalNaive: unknown parameter 'seasonality'; allowed parameters: season_length, alias"
+    );
+    assert_eq!(
+        error("Naive(h=3)"),
+        "Naive: unknown parameter 'h'; allowed parameters: alias"
+    );
+}
+
+#[test]
+fn ill_typed_values() {
+    let cases = [
+        (
+            "SeasonalNaive(season_length='a')",
+            "SeasonalNaive: season_length must be a positive integer, got 'a'",
+        ),
+        (
+            "SeasonalNaive(season_length=0)",
+            "SeasonalNaive: season_length must be a positive integer, got 0",
+        ),
+        (
+            "SeasonalNaive(season_length=7.0)",
+            "SeasonalNaive: season_length must be a positive integer, got 7.0",
+        ),
+        (
+            "WindowAverage(window_size=0)",
+            "WindowAverage: window_size must be a positive integer, got 0",
+        ),
+        (
+            "WindowAverage(window_size=-3)",
+            "WindowAverage: window_size must be a positive integer, got -3",
+        ),
+        (
+            "SimpleExponentialSmoothing(alpha=1.5)",
+            "SimpleExponentialSmoothing: alpha must be a number between 0 and 1, got 1.5",
+        ),
+        (
+            "SeasonalExponentialSmoothing(season_length=4, alpha=-0.1)",
+            "SeasonalExponentialSmoothing: alpha must be a number between 0 and 1, got -0.1",
+        ),
+        (
+            "SimpleExponentialSmoothing(alpha=True)",
+            "SimpleExponentialSmoothing: alpha must be a number between 0 and 1, got True",
+        ),
+        (
+            "ConstantModel(constant=1e999)",
+            "ConstantModel: constant must be a finite number, got inf",
+        ),
+        (
+            "ConstantModel(constant=None)",
+            "ConstantModel: constant must be a finite number, got None",
+        ),
+        (
+            "Naive(alias='')",
+            "Naive: alias must be a non-empty string, got ''",
+        ),
+        (
+            "Naive(alias=3)",
+            "Naive: alias must be a non-empty string, got 3",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(error(text), want, "{text}");
+    }
+}
+
+#[test]
+fn missing_and_repeated_parameters() {
+    assert_eq!(
+        error("SeasonalNaive()"),
+        "SeasonalNaive: missing required parameter season_length (a positive integer)"
+    );
+    assert_eq!(
+        error("SeasonalWindowAverage(season_length=4)"),
+        "SeasonalWindowAverage: missing required parameter window_size (a positive integer)"
+    );
+    assert_eq!(
+        error("SimpleExponentialSmoothing"),
+        "SimpleExponentialSmoothing: missing required parameter alpha (a number between 0 and 1)"
+    );
+    assert_eq!(
+        error("ConstantModel()"),
+        "ConstantModel: missing required parameter constant (a finite number)"
+    );
+    assert_eq!(
+        error("SeasonalNaive(7, season_length=7)"),
+        "SeasonalNaive: parameter season_length given more than once"
+    );
+    assert_eq!(
+        error("SeasonalNaive(season_length=7, 'x')"),
+        "SeasonalNaive: positional argument 'x' follows keyword arguments"
+    );
+    assert_eq!(
+        error("Naive('a', 'b')"),
+        "Naive: takes at most 1 positional arguments (alias), got 2"
+    );
+}
+
+#[test]
+fn conformal_intervals_are_rejected() {
+    assert_eq!(
+        error(
+            "SeasonalNaive(season_length=12, prediction_intervals=ConformalIntervals(h=12, n_windows=2))"
+        ),
+        "SeasonalNaive: prediction_intervals (conformal prediction intervals) is not supported yet"
+    );
+}
+
+#[test]
+fn duplicate_aliases() {
+    assert_eq!(
+        error("Naive(), SeasonalNaive(7), Naive()"),
+        "duplicate alias 'Naive': each model needs a distinct alias (set alias='...')"
+    );
+    assert_eq!(
+        error("Naive(alias='x'), ZeroModel(alias='x')"),
+        "duplicate alias 'x': each model needs a distinct alias (set alias='...')"
+    );
+    // Distinct aliases make the same class usable twice.
+    assert_eq!(specs("Naive(), Naive(alias='Naive2')").len(), 2);
+}
+
+#[test]
+fn syntax_errors_surface() {
+    assert!(error("").starts_with("no model given"));
+    assert!(error("Naive(").starts_with("syntax error at character 7"));
+}
+
+#[test]
+fn build_every_model() {
+    let text = "Naive, SeasonalNaive(season_length=7), RandomWalkWithDrift(), HistoricAverage(), \
+                WindowAverage(window_size=3), SeasonalWindowAverage(season_length=7, window_size=2), \
+                SimpleExponentialSmoothing(alpha=0.3), SimpleExponentialSmoothingOptimized(), \
+                SeasonalExponentialSmoothing(season_length=7, alpha=0.3), \
+                SeasonalExponentialSmoothingOptimized(season_length=7), \
+                ConstantModel(constant=1.0), ZeroModel()";
+    for spec in specs(text) {
+        let model = build_model(&spec).unwrap();
+        assert_eq!(model.class_name(), spec.class_name());
+    }
+}

@@ -1,0 +1,12 @@
+//! Physical planning and execution: the extension planner, [`ForecastExec`], and the
+//! stream that cuts sorted batches into series and runs the models on them.
+
+mod exec;
+mod metrics;
+mod planner;
+mod series;
+mod stream;
+pub(crate) mod time;
+
+pub use exec::ForecastExec;
+pub use planner::{ForecastExtensionPlanner, ForecastQueryPlanner};

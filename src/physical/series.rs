@@ -1,0 +1,291 @@
+//! One series in, its output rows out: runs every model (with the fallback where a model
+//! fails) and lays the values out in output-column order.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::logical::{CrossValidation, ForecastParams, Task};
+use crate::models::{Forecast, Model, ModelError};
+
+use super::time::{Step, TimeKind};
+
+/// A model of the query with its output column count.
+#[derive(Debug)]
+pub(crate) struct PlannedModel {
+    pub(crate) alias: String,
+    pub(crate) model: Arc<dyn Model>,
+    /// Whether the output has interval columns for this model.
+    pub(crate) with_intervals: bool,
+}
+
+/// The models and settings shared by every series of a query.
+#[derive(Debug)]
+pub(crate) struct SeriesRunner {
+    pub(crate) params: ForecastParams,
+    pub(crate) models: Vec<PlannedModel>,
+    pub(crate) fallback: Option<Arc<dyn Model>>,
+    pub(crate) levels: Vec<f64>,
+    pub(crate) time_kind: TimeKind,
+}
+
+/// A complete series: its time values and targets, oldest first.
+#[derive(Debug, Default)]
+pub(crate) struct Series {
+    /// Display form of the id, for messages.
+    pub(crate) label: String,
+    pub(crate) ds: Vec<i64>,
+    pub(crate) y: Vec<f64>,
+}
+
+/// What happened to one model on one series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Fitted,
+    FellBack,
+    Failed,
+}
+
+/// The output rows of one series.
+#[derive(Debug, Default)]
+pub(crate) struct SeriesRows {
+    pub(crate) ds: Vec<i64>,
+    /// `cutoff` (cross-validation) per row.
+    pub(crate) cutoff: Vec<i64>,
+    /// `y` per row (cross-validation, and fitted history rows; NaN marks "no value").
+    pub(crate) y: Vec<Option<f64>>,
+    /// Number of leading history rows (forecast with fitted values).
+    pub(crate) history_rows: usize,
+    /// One vector per model column, each as long as `ds`.
+    pub(crate) values: Vec<Vec<Option<f64>>>,
+    /// Per model: outcome and time spent.
+    pub(crate) outcomes: Vec<(Outcome, Duration)>,
+    /// Per failed model: the reason.
+    pub(crate) failures: Vec<(String, String)>,
+}
+
+impl SeriesRunner {
+    /// Number of value columns a model contributes.
+    fn width(&self, model: &PlannedModel) -> usize {
+        if model.with_intervals {
+            1 + 2 * self.levels.len()
+        } else {
+            1
+        }
+    }
+
+    /// Total number of model value columns.
+    pub(crate) fn value_columns(&self) -> usize {
+        self.models.iter().map(|m| self.width(m)).sum()
+    }
+
+    /// Computes the output rows of one series, or an error naming it.
+    pub(crate) fn run(&self, series: &Series) -> Result<SeriesRows, String> {
+        self.check(series)?;
+        match &self.params.task {
+            Task::Forecast { fitted } => self.forecast(series, *fitted),
+            Task::CrossValidation(cv) => self.cross_validate(series, cv),
+        }
+    }
+
+    fn check(&self, series: &Series) -> Result<(), String> {
+        let function = self.params.function_name();
+        if let Some(i) = series.y.iter().position(|v| !v.is_finite()) {
+            return Err(format!(
+                "{function}: series '{}' has a missing or non-finite {} ({}) at position {}; remove or fill it before forecasting",
+                series.label, self.params.columns.target, series.y[i], i
+            ));
+        }
+        if let Some(i) = series.ds.windows(2).position(|w| w[1] <= w[0]) {
+            return Err(format!(
+                "{function}: series '{}' has the {} value at position {} more than once; each series needs one row per timestamp",
+                series.label,
+                self.params.columns.time,
+                i + 1
+            ));
+        }
+        Ok(())
+    }
+
+    fn step(&self, series: &Series) -> Result<Step, String> {
+        if let Some(freq) = self.params.freq {
+            return Ok(Step::Freq(freq));
+        }
+        self.time_kind.infer_step(&series.ds).ok_or_else(|| {
+            if series.ds.len() < 2 {
+                format!(
+                    "forecast: cannot infer freq for series '{}' from a single observation; pass freq => (e.g. '1 day')",
+                    series.label
+                )
+            } else {
+                format!(
+                    "forecast: series '{}' has irregular spacing in {}, so freq cannot be inferred; pass freq => (e.g. '1 day')",
+                    series.label, self.params.columns.time
+                )
+            }
+        })
+    }
+
+    fn forecast(&self, series: &Series, fitted: bool) -> Result<SeriesRows, String> {
+        let h = self.params.h;
+        let n = series.y.len();
+        let step = self.step(series)?;
+        let last = *series.ds.last().ok_or("empty series")?;
+        let mut rows = SeriesRows::default();
+        if fitted {
+            rows.ds.extend_from_slice(&series.ds);
+            rows.y.extend(series.y.iter().map(|v| Some(*v)));
+            rows.history_rows = n;
+        }
+        for k in 1..=h as i64 {
+            let ds = self.time_kind.advance(last, step, k).ok_or_else(|| {
+                format!(
+                    "forecast: the future {} of series '{}' overflows its type",
+                    self.params.columns.time, series.label
+                )
+            })?;
+            rows.ds.push(ds);
+            rows.y.push(None);
+        }
+        for planned in &self.models {
+            let start = Instant::now();
+            let width = self.width(planned);
+            let history = if fitted { n } else { 0 };
+            let mut columns = vec![vec![None; history + h]; width];
+            let (result, outcome) = self.with_fallback(planned, |model| {
+                model.forecast(&series.y, h, &self.levels, fitted)
+            });
+            match result {
+                Ok(output) => {
+                    if let Some(in_sample) = &output.fitted {
+                        place(&mut columns, 0, in_sample, planned.with_intervals);
+                    }
+                    place(&mut columns, history, &output.forecast, planned.with_intervals);
+                }
+                Err(e) => rows.failures.push((planned.alias.clone(), e)),
+            }
+            rows.values.extend(columns);
+            rows.outcomes.push((outcome, start.elapsed()));
+        }
+        Ok(rows)
+    }
+
+    fn cross_validate(&self, series: &Series, cv: &CrossValidation) -> Result<SeriesRows, String> {
+        let h = self.params.h;
+        let n = series.y.len();
+        if n <= cv.test_size {
+            return Err(format!(
+                "cross_validation: series '{}' is too short for the cross validation settings: it has {n} observations and needs more than test_size = {} (h + step_size * (n_windows - 1)); remove it or reduce h, n_windows or step_size",
+                series.label, cv.test_size
+            ));
+        }
+        let mut rows = SeriesRows::default();
+        let cutoffs: Vec<usize> = (0..cv.n_windows)
+            .map(|w| n - cv.test_size + w * cv.step_size)
+            .collect();
+        for &cut in &cutoffs {
+            rows.ds.extend_from_slice(&series.ds[cut..cut + h]);
+            rows.cutoff.extend(std::iter::repeat_n(series.ds[cut - 1], h));
+            rows.y.extend(series.y[cut..cut + h].iter().map(|v| Some(*v)));
+        }
+        for planned in &self.models {
+            let start = Instant::now();
+            let width = self.width(planned);
+            let mut columns = vec![vec![None; cutoffs.len() * h]; width];
+            let mut worst = Outcome::Fitted;
+            let mut fitted_model = None;
+            for (w, &cut) in cutoffs.iter().enumerate() {
+                let begin = cv.input_size.map_or(0, |size| cut.saturating_sub(size));
+                let train = &series.y[begin..cut];
+                let (result, outcome) = if cv.refit {
+                    self.with_fallback(planned, |model| model.forecast(train, h, &self.levels, false).map(|o| o.forecast))
+                } else {
+                    let levels = if planned.model.has_intervals() { &self.levels[..] } else { &[] };
+                    let result = match fitted_model.take() {
+                        None => self.with_fallback(planned, |model| {
+                            let levels = if model.has_intervals() { levels } else { &[] };
+                            model.fit(train).map(|m| {
+                                let forecast = m.predict(h, levels);
+                                (m, forecast)
+                            })
+                        }),
+                        Some(model) => {
+                            let model: Box<dyn crate::models::FittedModel> = model;
+                            (
+                                model
+                                    .forward(train)
+                                    .map(|m| {
+                                        let forecast = m.predict(h, levels);
+                                        (m, forecast)
+                                    })
+                                    .map_err(|e| e.to_string()),
+                                Outcome::Fitted,
+                            )
+                        }
+                    };
+                    match result {
+                        (Ok((model, forecast)), outcome) => {
+                            fitted_model = Some(model);
+                            (Ok(forecast), outcome)
+                        }
+                        (Err(e), outcome) => (Err(e), outcome),
+                    }
+                };
+                match result {
+                    Ok(forecast) => place(&mut columns, w * h, &forecast, planned.with_intervals),
+                    Err(e) => rows.failures.push((planned.alias.clone(), e)),
+                }
+                worst = worse(worst, outcome);
+            }
+            rows.values.extend(columns);
+            rows.outcomes.push((worst, start.elapsed()));
+        }
+        Ok(rows)
+    }
+
+    /// Runs `call` on the model, then on the fallback model when the first fails.
+    fn with_fallback<T>(
+        &self,
+        planned: &PlannedModel,
+        call: impl Fn(&dyn Model) -> Result<T, ModelError>,
+    ) -> (Result<T, String>, Outcome) {
+        match call(planned.model.as_ref()) {
+            Ok(value) => (Ok(value), Outcome::Fitted),
+            Err(first) => match &self.fallback {
+                Some(fallback) => match call(fallback.as_ref()) {
+                    Ok(value) => (Ok(value), Outcome::FellBack),
+                    Err(second) => (Err(format!("{first}; fallback model: {second}")), Outcome::Failed),
+                },
+                None => (Err(first.to_string()), Outcome::Failed),
+            },
+        }
+    }
+}
+
+fn worse(a: Outcome, b: Outcome) -> Outcome {
+    match (a, b) {
+        (Outcome::Failed, _) | (_, Outcome::Failed) => Outcome::Failed,
+        (Outcome::FellBack, _) | (_, Outcome::FellBack) => Outcome::FellBack,
+        _ => Outcome::Fitted,
+    }
+}
+
+/// Writes a forecast into a model's columns from row `offset`: the mean, then the lower
+/// bounds for levels descending, then the upper bounds ascending. Bands the model did not
+/// give stay NULL.
+fn place(columns: &mut [Vec<Option<f64>>], offset: usize, forecast: &Forecast, with_intervals: bool) {
+    for (i, v) in forecast.mean.iter().enumerate() {
+        columns[0][offset + i] = Some(*v);
+    }
+    if !with_intervals {
+        return;
+    }
+    let n_levels = (columns.len() - 1) / 2;
+    for (b, band) in forecast.intervals.iter().enumerate().take(n_levels) {
+        let lo_col = 1 + (n_levels - 1 - b);
+        let hi_col = 1 + n_levels + b;
+        for (i, (lo, hi)) in band.lo.iter().zip(&band.hi).enumerate() {
+            columns[lo_col][offset + i] = Some(*lo);
+            columns[hi_col][offset + i] = Some(*hi);
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The per-partition stream: cuts batches sorted by `(id, ds)` into complete series,
+//! runs the models on a bounded chunk of series at a time (in parallel with rayon), and
+//! emits the output rows.
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, RecordBatch, StringBuilder, UInt32Array,
+};
+use datafusion::arrow::compute::{cast, concat, partition, take};
+use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type, SchemaRef};
+use datafusion::common::{DataFusionError, Result, ScalarValue, exec_datafusion_err};
+use datafusion::execution::RecordBatchStream;
+use datafusion::execution::memory_pool::MemoryReservation;
+use futures::{Stream, StreamExt};
+use rayon::prelude::*;
+
+use super::metrics::ForecastMetrics;
+use super::series::{Series, SeriesRows, SeriesRunner};
+use crate::logical::Task;
+
+/// Complete series are handed to the models in chunks of at most this many series...
+const CHUNK_SERIES: usize = 256;
+/// ...or this many input rows, whichever comes first.
+const CHUNK_ROWS: usize = 1 << 16;
+
+/// A series whose rows are still arriving, or waiting for the models.
+struct Buffered {
+    id: ScalarValue,
+    /// The id as a one-row array, to build the output id column in the input's type.
+    id_array: ArrayRef,
+    series: Series,
+}
+
+pub(crate) struct ForecastStream {
+    input: SendableStream,
+    schema: SchemaRef,
+    runner: Arc<SeriesRunner>,
+    metrics: ForecastMetrics,
+    reservation: MemoryReservation,
+    current: Option<Buffered>,
+    complete: Vec<Buffered>,
+    complete_rows: usize,
+    finished: bool,
+    batch_size: usize,
+    ready: VecDeque<RecordBatch>,
+}
+
+type SendableStream = datafusion::execution::SendableRecordBatchStream;
+
+impl ForecastStream {
+    pub(crate) fn new(
+        input: SendableStream,
+        schema: SchemaRef,
+        runner: Arc<SeriesRunner>,
+        batch_size: usize,
+        metrics: ForecastMetrics,
+        reservation: MemoryReservation,
+    ) -> Self {
+        Self {
+            input,
+            schema,
+            runner,
+            metrics,
+            reservation,
+            current: None,
+            complete: Vec::new(),
+            complete_rows: 0,
+            finished: false,
+            batch_size: batch_size.max(1),
+            ready: VecDeque::new(),
+        }
+    }
+
+    /// Appends a sorted batch to the current series, completing series as the id changes.
+    fn absorb(&mut self, batch: &RecordBatch) -> Result<()> {
+        if batch.num_rows() == 0 {
+            return Ok(());
+        }
+        let ids = batch.column(0);
+        if ids.null_count() > 0 {
+            return Err(exec_datafusion_err!(
+                "{}: the id column '{}' has NULL values; every row needs a series id",
+                self.runner.params.function_name(),
+                self.runner.params.columns.id
+            ));
+        }
+        let ds = batch.column(1);
+        if ds.null_count() > 0 {
+            let row = (0..ds.len()).find(|&i| ds.is_null(i)).unwrap_or(0);
+            return Err(exec_datafusion_err!(
+                "{}: series '{}' has a NULL {}",
+                self.runner.params.function_name(),
+                ScalarValue::try_from_array(ids, row)?,
+                self.runner.params.columns.time
+            ));
+        }
+        let ds = cast(ds, &DataType::Int64)?;
+        let ds = ds.as_primitive::<Int64Type>().values();
+        let y = batch.column(2).as_primitive::<Float64Type>();
+        for range in partition(std::slice::from_ref(ids))?.ranges() {
+            let id = ScalarValue::try_from_array(ids, range.start)?;
+            if self.current.as_ref().is_none_or(|c| c.id != id) {
+                self.finish_current();
+                let series = Series {
+                    label: id.to_string(),
+                    ..Series::default()
+                };
+                self.current = Some(Buffered {
+                    id,
+                    id_array: ids.slice(range.start, 1),
+                    series,
+                });
+            }
+            let current = self.current.as_mut().expect("current series was just set");
+            current.series.ds.extend_from_slice(&ds[range.clone()]);
+            // NULL targets become NaN so that the series check names them.
+            current
+                .series
+                .y
+                .extend(range.clone().map(|i| if y.is_null(i) { f64::NAN } else { y.value(i) }));
+        }
+        let buffered: usize = self.complete_rows + self.current.as_ref().map_or(0, |c| c.series.y.len());
+        self.reservation.try_resize(buffered * 16)?;
+        Ok(())
+    }
+
+    fn finish_current(&mut self) {
+        if let Some(done) = self.current.take() {
+            self.complete_rows += done.series.y.len();
+            self.complete.push(done);
+        }
+    }
+
+    fn chunk_ready(&self) -> bool {
+        self.complete.len() >= CHUNK_SERIES || self.complete_rows >= CHUNK_ROWS
+    }
+
+    /// Runs the models on every complete series and queues their output, cut into
+    /// batches of the session's batch size; returns the first one.
+    fn compute(&mut self) -> Result<Option<RecordBatch>> {
+        if let Some(batch) = self.ready.pop_front() {
+            return Ok(Some(batch));
+        }
+        if self.complete.is_empty() {
+            return Ok(None);
+        }
+        let chunk = std::mem::take(&mut self.complete);
+        self.complete_rows = 0;
+        let elapsed = self.metrics.baseline.elapsed_compute().clone();
+        let _timer = elapsed.timer();
+        let runner = Arc::clone(&self.runner);
+        let results: Vec<std::result::Result<SeriesRows, String>> =
+            chunk.par_iter().map(|b| runner.run(&b.series)).collect();
+        let mut rows = Vec::with_capacity(results.len());
+        for (buffered, result) in chunk.iter().zip(results) {
+            let series_rows = result.map_err(DataFusionError::Execution)?;
+            for (alias, reason) in &series_rows.failures {
+                log::warn!(
+                    "{}: model {alias} failed on series '{}', its values are NULL: {reason}",
+                    self.runner.params.function_name(),
+                    buffered.series.label
+                );
+            }
+            self.metrics.record(&series_rows);
+            rows.push(series_rows);
+        }
+        let batch = self.build_batch(&chunk, &rows)?;
+        self.reservation.try_resize(
+            self.current.as_ref().map_or(0, |c| c.series.y.len()) * 16,
+        )?;
+        let mut offset = 0;
+        while offset < batch.num_rows() {
+            let len = self.batch_size.min(batch.num_rows() - offset);
+            self.ready.push_back(batch.slice(offset, len));
+            offset += len;
+        }
+        Ok(self.ready.pop_front())
+    }
+
+    fn build_batch(&self, chunk: &[Buffered], rows: &[SeriesRows]) -> Result<RecordBatch> {
+        let total: usize = rows.iter().map(|r| r.ds.len()).sum();
+        let ids: Vec<&dyn Array> = chunk.iter().map(|b| b.id_array.as_ref()).collect();
+        let ids = concat(&ids)?;
+        let indices: UInt32Array = rows
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| std::iter::repeat_n(i as u32, r.ds.len()))
+            .collect();
+        let mut columns: Vec<ArrayRef> = vec![take(&ids, &indices, None)?];
+        let time_kind = &self.runner.time_kind;
+        columns.push(time_kind.to_array(rows.iter().flat_map(|r| r.ds.iter().copied()).collect()));
+        match &self.runner.params.task {
+            Task::Forecast { fitted: false } => {}
+            Task::Forecast { fitted: true } => {
+                let mut kinds = StringBuilder::with_capacity(total, total * 8);
+                for r in rows {
+                    for i in 0..r.ds.len() {
+                        kinds.append_value(if i < r.history_rows { "history" } else { "forecast" });
+                    }
+                }
+                columns.push(Arc::new(kinds.finish()));
+                columns.push(float_column(rows.iter().flat_map(|r| r.y.iter().copied()), total));
+            }
+            Task::CrossValidation(_) => {
+                columns.push(time_kind.to_array(rows.iter().flat_map(|r| r.cutoff.iter().copied()).collect()));
+                columns.push(float_column(rows.iter().flat_map(|r| r.y.iter().copied()), total));
+            }
+        }
+        for c in 0..self.runner.value_columns() {
+            columns.push(float_column(rows.iter().flat_map(|r| r.values[c].iter().copied()), total));
+        }
+        let batch = RecordBatch::try_new(Arc::clone(&self.schema), columns)?;
+        self.metrics.baseline.record_output(batch.num_rows());
+        Ok(batch)
+    }
+}
+
+fn float_column(values: impl Iterator<Item = Option<f64>>, capacity: usize) -> ArrayRef {
+    let mut builder = datafusion::arrow::array::Float64Builder::with_capacity(capacity);
+    for v in values {
+        builder.append_option(v);
+    }
+    Arc::new(builder.finish()) as ArrayRef
+}
+
+impl Stream for ForecastStream {
+    type Item = Result<RecordBatch>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            if let Some(batch) = self.ready.pop_front() {
+                return Poll::Ready(Some(Ok(batch)));
+            }
+            if self.finished {
+                self.finish_current();
+                return Poll::Ready(self.compute().transpose());
+            }
+            match self.input.poll_next_unpin(cx) {
+                Poll::Ready(Some(Ok(batch))) => {
+                    if let Err(e) = self.absorb(&batch) {
+                        self.finished = true;
+                        self.current = None;
+                        self.complete.clear();
+                        return Poll::Ready(Some(Err(e)));
+                    }
+                    if self.chunk_ready() {
+                        match self.compute() {
+                            Ok(Some(batch)) => return Poll::Ready(Some(Ok(batch))),
+                            Ok(None) => {}
+                            Err(e) => {
+                                self.finished = true;
+                                self.complete.clear();
+                                self.current = None;
+                                return Poll::Ready(Some(Err(e)));
+                            }
+                        }
+                    }
+                }
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(None) => self.finished = true,
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+impl RecordBatchStream for ForecastStream {
+    fn schema(&self) -> SchemaRef {
+        Arc::clone(&self.schema)
+    }
+}

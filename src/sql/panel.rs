@@ -1,0 +1,67 @@
+//! Planning of `generate_panel(n_series, freq, min_length, max_length,
+//! n_static_features, equal_ends, seed)`.
+
+use std::sync::Arc;
+
+use datafusion::common::{Result, plan_datafusion_err, plan_err};
+use datafusion::datasource::{MemTable, provider_as_source};
+use datafusion::logical_expr::{LogicalPlan, LogicalPlanBuilder};
+
+use super::Args;
+use crate::logical::Freq;
+use crate::panel::PanelSpec;
+
+const ARGS: &[&str] = &[
+    "n_series",
+    "freq",
+    "min_length",
+    "max_length",
+    "n_static_features",
+    "equal_ends",
+    "seed",
+    "season_length",
+];
+
+/// Plans a scan of the generated panel.
+pub(super) fn plan_generate_panel(mut args: Args) -> Result<LogicalPlan> {
+    args.name_positional(&ARGS[..7], 0)?;
+    args.check_names(ARGS)?;
+    let n_series = args.required_positive_int("n_series")?;
+    let freq_text = args.string("freq")?.unwrap_or_else(|| "D".into());
+    let freq = Freq::parse(&freq_text).map_err(|e| plan_datafusion_err!("generate_panel: argument 'freq': {e}"))?;
+    if matches!(freq, Freq::Step(_)) {
+        return plan_err!("generate_panel: argument 'freq' must be an interval such as 'D', 'MS' or '1 hour'");
+    }
+    let min_length = args.positive_int("min_length")?.unwrap_or(50);
+    let max_length = args.positive_int("max_length")?.unwrap_or(500);
+    if min_length > max_length {
+        return plan_err!("generate_panel: min_length ({min_length}) must not exceed max_length ({max_length})");
+    }
+    let spec = PanelSpec {
+        n_series,
+        season_length: args
+            .positive_int("season_length")?
+            .unwrap_or_else(|| default_season(&freq)),
+        freq,
+        min_length,
+        max_length,
+        n_static_features: args.non_negative_int("n_static_features")?.unwrap_or(0) as usize,
+        equal_ends: args.bool("equal_ends")?.unwrap_or(false),
+        seed: args.non_negative_int("seed")?.unwrap_or(0),
+    };
+    let partitions = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let table = MemTable::try_new(spec.schema(), spec.generate(partitions)?)?;
+    LogicalPlanBuilder::scan("generate_panel", provider_as_source(Arc::new(table)), None)?.build()
+}
+
+/// The seasonal period a frequency usually has (weekly for daily data, and so on).
+fn default_season(freq: &Freq) -> usize {
+    match *freq {
+        Freq::Calendar { months: 1, days: 0, nanos: 0 } => 12,
+        Freq::Calendar { months: 3, days: 0, nanos: 0 } => 4,
+        Freq::Calendar { months: 0, days: 1, nanos: 0 } => 7,
+        Freq::Calendar { months: 0, days: 7, nanos: 0 } => 52,
+        Freq::Calendar { months: 0, days: 0, nanos: 3_600_000_000_000 } => 24,
+        _ => 1,
+    }
+}

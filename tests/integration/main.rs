@@ -1,0 +1,5 @@
+//! Integration tests: parity with statsforecast, plan shape, invariance properties and
+//! bad-input outcomes, all through SQL.
+
+mod common;
+mod parity;
