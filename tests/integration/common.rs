@@ -60,7 +60,7 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    pub fn from_batches(batches: &[RecordBatch]) -> Self {
+    pub(crate) fn from_batches(batches: &[RecordBatch]) -> Self {
         let mut table = Table {
             rows: HashMap::new(),
             columns: HashMap::new(),
@@ -103,7 +103,7 @@ impl Table {
         table
     }
 
-    pub fn value(&self, key: &Key, column: &str) -> Option<Option<f64>> {
+    pub(crate) fn value(&self, key: &Key, column: &str) -> Option<Option<f64>> {
         let row = *self.rows.get(key)?;
         Some(self.columns.get(column)?[row])
     }
