@@ -42,6 +42,7 @@ impl AsyncDB for Database {
             })
             .collect();
         let options = FormatOptions::default().with_null("NULL");
+        let repo = env!("CARGO_MANIFEST_DIR").trim_start_matches('/');
         let mut rows = Vec::new();
         for batch in &batches {
             let formatters = batch
@@ -50,15 +51,27 @@ impl AsyncDB for Database {
                 .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
                 .collect::<Result<Vec<_>, _>>()?;
             for row in 0..batch.num_rows() {
-                rows.push(
-                    formatters
-                        .iter()
-                        .map(|f| {
-                            let cell = f.value(row).to_string();
-                            if cell.is_empty() { "(empty)".to_string() } else { cell }
-                        })
-                        .collect(),
-                );
+                let cells: Vec<String> = formatters
+                    .iter()
+                    .map(|f| {
+                        // Plans print file paths: make them independent of the checkout.
+                        let cell = f.value(row).to_string().replace(repo, "<repo>");
+                        if cell.is_empty() { "(empty)".to_string() } else { cell }
+                    })
+                    .collect();
+                // A multi-line cell (an EXPLAIN plan) continues on rows of its own.
+                let mut continuation = Vec::new();
+                let first: Vec<String> = cells
+                    .iter()
+                    .map(|cell| {
+                        let mut lines = cell.lines();
+                        let head = lines.next().unwrap_or_default().to_string();
+                        continuation.extend(lines.filter(|l| !l.trim().is_empty()).map(|l| vec![l.to_string()]));
+                        head
+                    })
+                    .collect();
+                rows.push(first);
+                rows.extend(continuation);
             }
         }
         Ok(DBOutput::Rows { types, rows })
@@ -72,7 +85,15 @@ impl AsyncDB for Database {
 }
 
 fn session() -> SessionContext {
-    datafusion_forecast::session_context(SessionConfig::new().with_target_partitions(4))
+    datafusion_forecast::session_context(
+        SessionConfig::new()
+            .with_target_partitions(4)
+            .with_information_schema(true),
+    )
+}
+
+async fn connect() -> Result<Database, DataFusionError> {
+    Ok(Database { ctx: session() })
 }
 
 #[tokio::main]
@@ -89,14 +110,15 @@ async fn main() -> ExitCode {
     std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).expect("manifest dir");
     let (mut passed, mut failed) = (0, 0);
     for file in files {
-        let mut runner = Runner::new(|| async { Ok(Database { ctx: session() }) });
         if std::env::var_os("SLT_COMPLETE").is_some() {
+            let mut runner = Runner::new(connect);
             // Rewrites the expected results in place: for writing new test files only.
             runner
                 .update_test_file(&file, " ", default_validator, default_normalizer, default_column_validator)
                 .await
                 .expect("test file updates");
         }
+        let mut runner = Runner::new(connect);
         match runner.run_file_async(&file).await {
             Ok(()) => {
                 passed += 1;

@@ -90,14 +90,15 @@ impl SeriesRunner {
     fn check(&self, series: &Series) -> Result<(), String> {
         let function = self.params.function_name();
         if let Some(i) = series.y.iter().position(|v| !v.is_finite()) {
+            let what = if series.y[i].is_nan() { "a NULL or NaN" } else { "an infinite" };
             return Err(format!(
-                "{function}: series '{}' has a missing or non-finite {} ({}) at position {}; remove or fill it before forecasting",
-                series.label, self.params.columns.target, series.y[i], i
+                "{function}: series '{}' has {what} {} at position {i} (0-based, in time order); remove or fill it before forecasting",
+                series.label, self.params.columns.target
             ));
         }
         if let Some(i) = series.ds.windows(2).position(|w| w[1] <= w[0]) {
             return Err(format!(
-                "{function}: series '{}' has the {} value at position {} more than once; each series needs one row per timestamp",
+                "{function}: series '{}' has two rows with the same {} (positions {i} and {}); each series needs one row per timestamp",
                 series.label,
                 self.params.columns.time,
                 i + 1

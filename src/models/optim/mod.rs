@@ -1,0 +1,10 @@
+//! Numerical optimisers shared by the model families.
+//!
+//! statsforecast compiles one bounded Nelder–Mead (`nelder_mead.h`) and uses it for ETS,
+//! Theta and CES; [`nelder_mead`] follows it step by step, including the order in which it
+//! adds floating-point numbers, so that the same start gives the same optimum.
+
+mod nelder_mead;
+mod sort;
+
+pub(crate) use nelder_mead::{NelderMeadOptions, NelderMeadResult, nelder_mead};
