@@ -65,7 +65,9 @@ pub fn install(mut builder: SessionStateBuilder) -> SessionStateBuilder {
 /// query) find tables in `ctx`'s catalogs. [`install`] alone resolves such names only
 /// when the statement also names the table elsewhere; call this once on the context.
 pub fn register(ctx: &SessionContext) -> datafusion::common::Result<()> {
-    ctx.register_relation_planner(Arc::new(ForecastRelationPlanner::with_session(ctx.state_weak_ref())))
+    ctx.register_relation_planner(Arc::new(ForecastRelationPlanner::with_session(
+        ctx.state_weak_ref(),
+    )))
 }
 
 /// A new session with the default DataFusion features and this extension installed.

@@ -63,7 +63,8 @@ impl PanelSpec {
     /// Generates the panel as `partitions` lists of batches, in parallel.
     pub fn generate(&self, partitions: usize) -> Result<Vec<Vec<RecordBatch>>> {
         let schema = self.schema();
-        let kind = TimeKind::try_new(&self.time_kind_type()).expect("panel time types are supported");
+        let kind =
+            TimeKind::try_new(&self.time_kind_type()).expect("panel time types are supported");
         let start = match kind {
             TimeKind::Date32 => START_DAY,
             _ => START_DAY * 86_400_000_000_000,
@@ -98,14 +99,23 @@ impl PanelSpec {
             let mut rng = SplitMix64::new(self.seed, s as u64);
             let span = (self.max_length - self.min_length + 1) as u64;
             let length = self.min_length + (rng.next() % span) as usize;
-            let offset = if self.equal_ends { self.max_length - length } else { 0 };
-            let features: Vec<i64> = (0..self.n_static_features).map(|_| (rng.next() % 100) as i64).collect();
+            let offset = if self.equal_ends {
+                self.max_length - length
+            } else {
+                0
+            };
+            let features: Vec<i64> = (0..self.n_static_features)
+                .map(|_| (rng.next() % 100) as i64)
+                .collect();
             let level = (s % 10) as f64;
             let id = s.to_string();
             for t in 0..length {
                 ids.push(id.clone());
                 let position = (offset + t) as i64;
-                ds.push(kind.advance(start, Step::Freq(self.freq), position).unwrap_or(start));
+                ds.push(
+                    kind.advance(start, Step::Freq(self.freq), position)
+                        .unwrap_or(start),
+                );
                 y.push(level + (t % season) as f64 + 0.5 * rng.uniform());
                 for (column, value) in statics.iter_mut().zip(&features) {
                     column.push(*value);

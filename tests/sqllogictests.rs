@@ -27,7 +27,12 @@ impl AsyncDB for Database {
         let df = self.ctx.sql(sql).await?;
         let schema = df.schema().as_arrow().clone();
         let batches = df.collect().await?;
-        let first_word = sql.trim_start().split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+        let first_word = sql
+            .trim_start()
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
         if matches!(first_word.as_str(), "CREATE" | "DROP" | "INSERT" | "SET") {
             return Ok(DBOutput::StatementComplete(0));
         }
@@ -36,8 +41,12 @@ impl AsyncDB for Database {
             .iter()
             .map(|f| match f.data_type() {
                 t if t.is_integer() => DefaultColumnType::Integer,
-                DataType::Float16 | DataType::Float32 | DataType::Float64 => DefaultColumnType::FloatingPoint,
-                DataType::Decimal128(_, _) | DataType::Decimal256(_, _) => DefaultColumnType::FloatingPoint,
+                DataType::Float16 | DataType::Float32 | DataType::Float64 => {
+                    DefaultColumnType::FloatingPoint
+                }
+                DataType::Decimal128(_, _) | DataType::Decimal256(_, _) => {
+                    DefaultColumnType::FloatingPoint
+                }
                 _ => DefaultColumnType::Text,
             })
             .collect();
@@ -56,7 +65,11 @@ impl AsyncDB for Database {
                     .map(|f| {
                         // Plans print file paths: make them independent of the checkout.
                         let cell = f.value(row).to_string().replace(repo, "<repo>");
-                        if cell.is_empty() { "(empty)".to_string() } else { cell }
+                        if cell.is_empty() {
+                            "(empty)".to_string()
+                        } else {
+                            cell
+                        }
                     })
                     .collect();
                 // A multi-line cell (an EXPLAIN plan) continues on rows of its own.
@@ -66,7 +79,11 @@ impl AsyncDB for Database {
                     .map(|cell| {
                         let mut lines = cell.lines();
                         let head = lines.next().unwrap_or_default().to_string();
-                        continuation.extend(lines.filter(|l| !l.trim().is_empty()).map(|l| vec![l.to_string()]));
+                        continuation.extend(
+                            lines
+                                .filter(|l| !l.trim().is_empty())
+                                .map(|l| vec![l.to_string()]),
+                        );
                         head
                     })
                     .collect();
@@ -104,7 +121,11 @@ async fn main() -> ExitCode {
         .expect("sql/ exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "slt"))
-        .filter(|p| filter.as_ref().is_none_or(|f| p.to_string_lossy().contains(f.as_str())))
+        .filter(|p| {
+            filter
+                .as_ref()
+                .is_none_or(|f| p.to_string_lossy().contains(f.as_str()))
+        })
         .collect();
     files.sort();
     std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).expect("manifest dir");
@@ -114,7 +135,13 @@ async fn main() -> ExitCode {
             let mut runner = Runner::new(connect);
             // Rewrites the expected results in place: for writing new test files only.
             runner
-                .update_test_file(&file, " ", default_validator, default_normalizer, default_column_validator)
+                .update_test_file(
+                    &file,
+                    " ",
+                    default_validator,
+                    default_normalizer,
+                    default_column_validator,
+                )
                 .await
                 .expect("test file updates");
         }
@@ -131,5 +158,9 @@ async fn main() -> ExitCode {
         }
     }
     println!("{passed} passed, {failed} failed");
-    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

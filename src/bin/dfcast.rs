@@ -21,6 +21,7 @@ use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::logical_expr::ExplainFormat;
 use datafusion::prelude::SessionContext;
 use datafusion_cli::catalog::DynamicObjectStoreCatalog;
+use datafusion_cli::exec;
 use datafusion_cli::functions::ParquetMetadataFunc;
 use datafusion_cli::object_storage::instrumented::{
     InstrumentedObjectStoreMode, InstrumentedObjectStoreRegistry,
@@ -29,7 +30,6 @@ use datafusion_cli::object_storage::{StdinCarriesCommands, is_stdin_location};
 use datafusion_cli::pool_type::PoolType;
 use datafusion_cli::print_format::PrintFormat;
 use datafusion_cli::print_options::{MaxRows, PrintOptions};
-use datafusion_cli::exec;
 use mimalloc::MiMalloc;
 
 #[global_allocator]
@@ -39,16 +39,31 @@ static GLOBAL: MiMalloc = MiMalloc;
 #[derive(Debug, Parser)]
 #[clap(author, version, about = "DataFusion SQL with statsforecast-compatible forecasting", long_about = None)]
 struct Args {
-    #[clap(short = 'p', long, help = "Path to your data, default to current directory", value_parser(parse_valid_data_dir))]
+    #[clap(
+        short = 'p',
+        long,
+        help = "Path to your data, default to current directory",
+        value_parser(parse_valid_data_dir)
+    )]
     data_path: Option<String>,
 
-    #[clap(short = 'b', long, help = "The batch size of each query, or use DataFusion default", value_parser(parse_batch_size))]
+    #[clap(
+        short = 'b',
+        long,
+        help = "The batch size of each query, or use DataFusion default",
+        value_parser(parse_batch_size)
+    )]
     batch_size: Option<usize>,
 
     #[clap(short = 'c', long, num_args = 0.., help = "Execute the given command string(s), then exit", value_parser(parse_command))]
     command: Vec<String>,
 
-    #[clap(short = 'm', long, help = "The memory pool limitation (e.g. '10g'), default to None (no limit)", value_parser(parse_size))]
+    #[clap(
+        short = 'm',
+        long,
+        help = "The memory pool limitation (e.g. '10g'), default to None (no limit)",
+        value_parser(parse_size)
+    )]
     memory_limit: Option<usize>,
 
     #[clap(short, long, num_args = 0.., help = "Execute commands from file(s), then exit", value_parser(parse_valid_file))]
@@ -60,16 +75,28 @@ struct Args {
     #[clap(long, value_enum, default_value_t = PrintFormat::Automatic)]
     format: PrintFormat,
 
-    #[clap(short, long, help = "Reduce printing other than the results and work quietly")]
+    #[clap(
+        short,
+        long,
+        help = "Reduce printing other than the results and work quietly"
+    )]
     quiet: bool,
 
     #[clap(long, help = "Specify the memory pool type 'greedy' or 'fair'", default_value_t = PoolType::Greedy)]
     mem_pool_type: PoolType,
 
-    #[clap(long, help = "The number of top memory consumers to display when query fails due to memory exhaustion. To disable memory consumer tracking, set this value to 0", default_value = "3")]
+    #[clap(
+        long,
+        help = "The number of top memory consumers to display when query fails due to memory exhaustion. To disable memory consumer tracking, set this value to 0",
+        default_value = "3"
+    )]
     top_memory_consumers: usize,
 
-    #[clap(long, help = "The max number of rows to display for 'Table' format\n[possible values: numbers(0/10/...), inf(no limit)]", default_value = "40")]
+    #[clap(
+        long,
+        help = "The max number of rows to display for 'Table' format\n[possible values: numbers(0/10/...), inf(no limit)]",
+        default_value = "40"
+    )]
     maxrows: MaxRows,
 
     #[clap(long, help = "Enables console syntax highlighting")]
@@ -95,7 +122,11 @@ async fn run() -> Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let args = Args::parse();
     if !args.quiet {
-        println!("dfcast v{} (DataFusion {})", env!("CARGO_PKG_VERSION"), datafusion::DATAFUSION_VERSION);
+        println!(
+            "dfcast v{} (DataFusion {})",
+            env!("CARGO_PKG_VERSION"),
+            datafusion::DATAFUSION_VERSION
+        );
     }
     if let Some(path) = &args.data_path {
         env::set_current_dir(Path::new(path))?;
@@ -103,22 +134,33 @@ async fn run() -> Result<()> {
 
     let mut runtime = RuntimeEnvBuilder::new();
     if let Some(limit) = args.memory_limit {
-        let pool: Arc<dyn MemoryPool> = match (args.mem_pool_type.clone(), NonZeroUsize::new(args.top_memory_consumers)) {
+        let pool: Arc<dyn MemoryPool> = match (
+            args.mem_pool_type.clone(),
+            NonZeroUsize::new(args.top_memory_consumers),
+        ) {
             (PoolType::Fair, None) => Arc::new(FairSpillPool::new(limit)),
-            (PoolType::Fair, Some(top)) => Arc::new(TrackConsumersPool::new(FairSpillPool::new(limit), top)),
+            (PoolType::Fair, Some(top)) => {
+                Arc::new(TrackConsumersPool::new(FairSpillPool::new(limit), top))
+            }
             (PoolType::Greedy, None) => Arc::new(GreedyMemoryPool::new(limit)),
-            (PoolType::Greedy, Some(top)) => Arc::new(TrackConsumersPool::new(GreedyMemoryPool::new(limit), top)),
+            (PoolType::Greedy, Some(top)) => {
+                Arc::new(TrackConsumersPool::new(GreedyMemoryPool::new(limit), top))
+            }
         };
         runtime = runtime.with_memory_pool(pool);
     }
-    let registry = Arc::new(InstrumentedObjectStoreRegistry::new().with_profile_mode(InstrumentedObjectStoreMode::Disabled));
+    let registry = Arc::new(
+        InstrumentedObjectStoreRegistry::new()
+            .with_profile_mode(InstrumentedObjectStoreMode::Disabled),
+    );
     runtime = runtime.with_object_store_registry(registry.clone());
 
     let state = SessionStateBuilder::new()
         .with_config(session_config(&args)?)
         .with_runtime_env(runtime.build_arc()?)
         .with_default_features();
-    let ctx = SessionContext::new_with_state(datafusion_forecast::install(state).build()).enable_url_table();
+    let ctx = SessionContext::new_with_state(datafusion_forecast::install(state).build())
+        .enable_url_table();
     ctx.refresh_catalogs().await?;
     ctx.register_catalog_list(Arc::new(DynamicObjectStoreCatalog::new(
         ctx.state().catalog_list().clone(),
@@ -218,7 +260,9 @@ fn parse_size(size: &str) -> std::result::Result<usize, String> {
     let lower = size.trim().to_ascii_lowercase();
     let digits: String = lower.chars().take_while(|c| c.is_ascii_digit()).collect();
     let unit = lower[digits.len()..].trim_end_matches('b');
-    let number: usize = digits.parse().map_err(|_| format!("Invalid memory size '{size}'"))?;
+    let number: usize = digits
+        .parse()
+        .map_err(|_| format!("Invalid memory size '{size}'"))?;
     let multiplier: usize = match unit {
         "" => 1,
         "k" => 1 << 10,
@@ -227,5 +271,7 @@ fn parse_size(size: &str) -> std::result::Result<usize, String> {
         "t" => 1 << 40,
         _ => return Err(format!("Invalid memory size '{size}'")),
     };
-    number.checked_mul(multiplier).ok_or_else(|| format!("Memory size '{size}' is too large"))
+    number
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("Memory size '{size}' is too large"))
 }

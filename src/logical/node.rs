@@ -90,7 +90,11 @@ impl UserDefinedLogicalNodeCore for ForecastNode {
         fmt_params(&self.params, f)
     }
 
-    fn with_exprs_and_inputs(&self, _exprs: Vec<Expr>, mut inputs: Vec<LogicalPlan>) -> Result<Self> {
+    fn with_exprs_and_inputs(
+        &self,
+        _exprs: Vec<Expr>,
+        mut inputs: Vec<LogicalPlan>,
+    ) -> Result<Self> {
         Self::try_new(inputs.swap_remove(0), self.params.clone())
     }
 

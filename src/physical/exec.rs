@@ -115,15 +115,20 @@ impl ForecastExec {
         // The id keeps its name and position, so hash partitioning on it carries over.
         let partitioning = match input.output_partitioning() {
             Partitioning::Hash(exprs, n)
-                if exprs.iter().all(|e| {
-                    e.downcast_ref::<Column>().is_some_and(|c| c.index() == 0)
-                }) =>
+                if exprs
+                    .iter()
+                    .all(|e| e.downcast_ref::<Column>().is_some_and(|c| c.index() == 0)) =>
             {
                 Partitioning::Hash(vec![column(0)], *n)
             }
             other => Partitioning::UnknownPartitioning(other.partition_count()),
         };
-        PlanProperties::new(eq, partitioning, EmissionType::Incremental, Boundedness::Bounded)
+        PlanProperties::new(
+            eq,
+            partitioning,
+            EmissionType::Incremental,
+            Boundedness::Bounded,
+        )
     }
 
     fn input_key(&self) -> Arc<dyn PhysicalExpr> {
@@ -151,7 +156,9 @@ impl ExecutionPlan for ForecastExec {
     }
 
     fn input_distribution_requirements(&self) -> InputDistributionRequirements {
-        InputDistributionRequirements::new(vec![Distribution::KeyPartitioned(vec![self.input_key()])])
+        InputDistributionRequirements::new(vec![Distribution::KeyPartitioned(vec![
+            self.input_key(),
+        ])])
     }
 
     fn required_input_ordering(&self) -> Vec<Option<OrderingRequirements>> {
@@ -194,7 +201,11 @@ impl ExecutionPlan for ForecastExec {
             return internal_err!("ForecastExec takes one child, got {}", children.len());
         }
         let input = children.swap_remove(0);
-        let properties = Arc::new(Self::compute_properties(&input, &self.schema, &self.runner.params));
+        let properties = Arc::new(Self::compute_properties(
+            &input,
+            &self.schema,
+            &self.runner.params,
+        ));
         Ok(Arc::new(Self {
             input,
             runner: Arc::clone(&self.runner),
@@ -204,12 +215,16 @@ impl ExecutionPlan for ForecastExec {
         }))
     }
 
-    fn execute(&self, partition: usize, context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
+    fn execute(
+        &self,
+        partition: usize,
+        context: Arc<TaskContext>,
+    ) -> Result<SendableRecordBatchStream> {
         let input = self.input.execute(partition, Arc::clone(&context))?;
         let aliases: Vec<String> = self.runner.models.iter().map(|m| m.alias.clone()).collect();
         let metrics = ForecastMetrics::new(&self.metrics, partition, &aliases);
-        let reservation =
-            MemoryConsumer::new(format!("{}[{partition}]", self.name())).register(context.memory_pool());
+        let reservation = MemoryConsumer::new(format!("{}[{partition}]", self.name()))
+            .register(context.memory_pool());
         Ok(Box::pin(ForecastStream::new(
             input,
             Arc::clone(&self.schema),

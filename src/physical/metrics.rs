@@ -24,7 +24,9 @@ impl ForecastMetrics {
             fell_back: MetricBuilder::new(set).counter("series_fallback", partition),
             model_time: aliases
                 .iter()
-                .map(|alias| MetricBuilder::new(set).subset_time(format!("fit_time_{alias}"), partition))
+                .map(|alias| {
+                    MetricBuilder::new(set).subset_time(format!("fit_time_{alias}"), partition)
+                })
                 .collect(),
         }
     }

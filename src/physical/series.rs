@@ -90,7 +90,11 @@ impl SeriesRunner {
     fn check(&self, series: &Series) -> Result<(), String> {
         let function = self.params.function_name();
         if let Some(i) = series.y.iter().position(|v| !v.is_finite()) {
-            let what = if series.y[i].is_nan() { "a NULL or NaN" } else { "an infinite" };
+            let what = if series.y[i].is_nan() {
+                "a NULL or NaN"
+            } else {
+                "an infinite"
+            };
             return Err(format!(
                 "{function}: series '{}' has {what} {} at position {i} (0-based, in time order); remove or fill it before forecasting",
                 series.label, self.params.columns.target
@@ -160,7 +164,12 @@ impl SeriesRunner {
                     if let Some(in_sample) = &output.fitted {
                         place(&mut columns, 0, in_sample, planned.with_intervals);
                     }
-                    place(&mut columns, history, &output.forecast, planned.with_intervals);
+                    place(
+                        &mut columns,
+                        history,
+                        &output.forecast,
+                        planned.with_intervals,
+                    );
                 }
                 Err(e) => rows.failures.push((planned.alias.clone(), e)),
             }
@@ -185,8 +194,10 @@ impl SeriesRunner {
             .collect();
         for &cut in &cutoffs {
             rows.ds.extend_from_slice(&series.ds[cut..cut + h]);
-            rows.cutoff.extend(std::iter::repeat_n(series.ds[cut - 1], h));
-            rows.y.extend(series.y[cut..cut + h].iter().map(|v| Some(*v)));
+            rows.cutoff
+                .extend(std::iter::repeat_n(series.ds[cut - 1], h));
+            rows.y
+                .extend(series.y[cut..cut + h].iter().map(|v| Some(*v)));
         }
         for planned in &self.models {
             let start = Instant::now();
@@ -198,9 +209,17 @@ impl SeriesRunner {
                 let begin = cv.input_size.map_or(0, |size| cut.saturating_sub(size));
                 let train = &series.y[begin..cut];
                 let (result, outcome) = if cv.refit {
-                    self.with_fallback(planned, |model| model.forecast(train, h, &self.levels, false).map(|o| o.forecast))
+                    self.with_fallback(planned, |model| {
+                        model
+                            .forecast(train, h, &self.levels, false)
+                            .map(|o| o.forecast)
+                    })
                 } else {
-                    let levels = if planned.model.has_intervals() { &self.levels[..] } else { &[] };
+                    let levels = if planned.model.has_intervals() {
+                        &self.levels[..]
+                    } else {
+                        &[]
+                    };
                     let result = match fitted_model.take() {
                         None => self.with_fallback(planned, |model| {
                             let levels = if model.has_intervals() { levels } else { &[] };
@@ -254,7 +273,10 @@ impl SeriesRunner {
             Err(first) => match &self.fallback {
                 Some(fallback) => match call(fallback.as_ref()) {
                     Ok(value) => (Ok(value), Outcome::FellBack),
-                    Err(second) => (Err(format!("{first}; fallback model: {second}")), Outcome::Failed),
+                    Err(second) => (
+                        Err(format!("{first}; fallback model: {second}")),
+                        Outcome::Failed,
+                    ),
                 },
                 None => (Err(first.to_string()), Outcome::Failed),
             },
@@ -273,7 +295,12 @@ fn worse(a: Outcome, b: Outcome) -> Outcome {
 /// Writes a forecast into a model's columns from row `offset`: the mean, then the lower
 /// bounds for levels descending, then the upper bounds ascending. Bands the model did not
 /// give stay NULL.
-fn place(columns: &mut [Vec<Option<f64>>], offset: usize, forecast: &Forecast, with_intervals: bool) {
+fn place(
+    columns: &mut [Vec<Option<f64>>],
+    offset: usize,
+    forecast: &Forecast,
+    with_intervals: bool,
+) {
     for (i, v) in forecast.mean.iter().enumerate() {
         columns[0][offset + i] = Some(*v);
     }

@@ -7,9 +7,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, RecordBatch, StringBuilder, UInt32Array,
-};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringBuilder, UInt32Array};
 use datafusion::arrow::compute::{cast, concat, partition, take};
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type, SchemaRef};
 use datafusion::common::{DataFusionError, Result, ScalarValue, exec_datafusion_err};
@@ -118,12 +116,14 @@ impl ForecastStream {
             let current = self.current.as_mut().expect("current series was just set");
             current.series.ds.extend_from_slice(&ds[range.clone()]);
             // NULL targets become NaN so that the series check names them.
-            current
-                .series
-                .y
-                .extend(range.clone().map(|i| if y.is_null(i) { f64::NAN } else { y.value(i) }));
+            current.series.y.extend(
+                range
+                    .clone()
+                    .map(|i| if y.is_null(i) { f64::NAN } else { y.value(i) }),
+            );
         }
-        let buffered: usize = self.complete_rows + self.current.as_ref().map_or(0, |c| c.series.y.len());
+        let buffered: usize =
+            self.complete_rows + self.current.as_ref().map_or(0, |c| c.series.y.len());
         self.reservation.try_resize(buffered * 16)?;
         Ok(())
     }
@@ -169,9 +169,8 @@ impl ForecastStream {
             rows.push(series_rows);
         }
         let batch = self.build_batch(&chunk, &rows)?;
-        self.reservation.try_resize(
-            self.current.as_ref().map_or(0, |c| c.series.y.len()) * 16,
-        )?;
+        self.reservation
+            .try_resize(self.current.as_ref().map_or(0, |c| c.series.y.len()) * 16)?;
         let mut offset = 0;
         while offset < batch.num_rows() {
             let len = self.batch_size.min(batch.num_rows() - offset);
@@ -199,19 +198,35 @@ impl ForecastStream {
                 let mut kinds = StringBuilder::with_capacity(total, total * 8);
                 for r in rows {
                     for i in 0..r.ds.len() {
-                        kinds.append_value(if i < r.history_rows { "history" } else { "forecast" });
+                        kinds.append_value(if i < r.history_rows {
+                            "history"
+                        } else {
+                            "forecast"
+                        });
                     }
                 }
                 columns.push(Arc::new(kinds.finish()));
-                columns.push(float_column(rows.iter().flat_map(|r| r.y.iter().copied()), total));
+                columns.push(float_column(
+                    rows.iter().flat_map(|r| r.y.iter().copied()),
+                    total,
+                ));
             }
             Task::CrossValidation(_) => {
-                columns.push(time_kind.to_array(rows.iter().flat_map(|r| r.cutoff.iter().copied()).collect()));
-                columns.push(float_column(rows.iter().flat_map(|r| r.y.iter().copied()), total));
+                columns.push(
+                    time_kind
+                        .to_array(rows.iter().flat_map(|r| r.cutoff.iter().copied()).collect()),
+                );
+                columns.push(float_column(
+                    rows.iter().flat_map(|r| r.y.iter().copied()),
+                    total,
+                ));
             }
         }
         for c in 0..self.runner.value_columns() {
-            columns.push(float_column(rows.iter().flat_map(|r| r.values[c].iter().copied()), total));
+            columns.push(float_column(
+                rows.iter().flat_map(|r| r.values[c].iter().copied()),
+                total,
+            ));
         }
         let batch = RecordBatch::try_new(Arc::clone(&self.schema), columns)?;
         self.metrics.baseline.record_output(batch.num_rows());

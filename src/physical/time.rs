@@ -64,13 +64,13 @@ impl TimeKind {
     /// Builds an array of this kind from raw values.
     pub(crate) fn to_array(&self, values: Vec<i64>) -> ArrayRef {
         match self {
-            TimeKind::Integer(DataType::Int32) => {
-                Arc::new(Int32Array::from_iter_values(values.into_iter().map(|v| v as i32)))
-            }
+            TimeKind::Integer(DataType::Int32) => Arc::new(Int32Array::from_iter_values(
+                values.into_iter().map(|v| v as i32),
+            )),
             TimeKind::Integer(_) => Arc::new(Int64Array::from(values)),
-            TimeKind::Date32 => {
-                Arc::new(Date32Array::from_iter_values(values.into_iter().map(|v| v as i32)))
-            }
+            TimeKind::Date32 => Arc::new(Date32Array::from_iter_values(
+                values.into_iter().map(|v| v as i32),
+            )),
             TimeKind::Date64 => Arc::new(Date64Array::from(values)),
             TimeKind::Timestamp(unit, tz) => match unit {
                 TimeUnit::Second => {
@@ -150,7 +150,8 @@ impl TimeKind {
     fn month_step(&self, values: &[i64]) -> Option<i32> {
         let first = self.to_datetime(values[0])?;
         let second = self.to_datetime(values[1])?;
-        let months = (second.year() - first.year()) * 12 + second.month() as i32 - first.month() as i32;
+        let months =
+            (second.year() - first.year()) * 12 + second.month() as i32 - first.month() as i32;
         if months <= 0 {
             return None;
         }
@@ -175,12 +176,17 @@ fn add_months(value: NaiveDateTime, months: i64) -> Option<NaiveDateTime> {
     } else {
         date.checked_sub_months(Months::new(u32::try_from(-months).ok()?))?
     };
-    let shifted = if is_month_end(date) { month_end(shifted)? } else { shifted };
+    let shifted = if is_month_end(date) {
+        month_end(shifted)?
+    } else {
+        shifted
+    };
     Some(shifted.and_time(time))
 }
 
 fn is_month_end(date: NaiveDate) -> bool {
-    date.succ_opt().is_some_and(|next| next.month() != date.month())
+    date.succ_opt()
+        .is_some_and(|next| next.month() != date.month())
 }
 
 fn month_end(date: NaiveDate) -> Option<NaiveDate> {
@@ -216,10 +222,22 @@ mod tests {
     fn month_ends_stay_month_ends() {
         let kind = TimeKind::Date32;
         let step = Step::Freq(Freq::months(1));
-        assert_eq!(kind.advance(date(2024, 1, 31), step, 1), Some(date(2024, 2, 29)));
-        assert_eq!(kind.advance(date(2024, 2, 29), step, 1), Some(date(2024, 3, 31)));
-        assert_eq!(kind.advance(date(2024, 1, 15), step, 2), Some(date(2024, 3, 15)));
-        assert_eq!(kind.advance(date(2024, 1, 1), Step::Freq(Freq::days(7)), 2), Some(date(2024, 1, 15)));
+        assert_eq!(
+            kind.advance(date(2024, 1, 31), step, 1),
+            Some(date(2024, 2, 29))
+        );
+        assert_eq!(
+            kind.advance(date(2024, 2, 29), step, 1),
+            Some(date(2024, 3, 31))
+        );
+        assert_eq!(
+            kind.advance(date(2024, 1, 15), step, 2),
+            Some(date(2024, 3, 15))
+        );
+        assert_eq!(
+            kind.advance(date(2024, 1, 1), Step::Freq(Freq::days(7)), 2),
+            Some(date(2024, 1, 15))
+        );
     }
 
     #[test]
@@ -230,12 +248,18 @@ mod tests {
         let ends = [date(2020, 1, 31), date(2020, 2, 29), date(2020, 3, 31)];
         assert_eq!(kind.infer_step(&ends), Some(Step::Freq(Freq::months(1))));
         let quarterly = [date(2020, 1, 1), date(2020, 4, 1), date(2020, 7, 1)];
-        assert_eq!(kind.infer_step(&quarterly), Some(Step::Freq(Freq::months(3))));
+        assert_eq!(
+            kind.infer_step(&quarterly),
+            Some(Step::Freq(Freq::months(3)))
+        );
         let daily = [date(2020, 1, 30), date(2020, 1, 31), date(2020, 2, 1)];
         assert_eq!(kind.infer_step(&daily), Some(Step::Raw(1)));
         let irregular = [date(2020, 1, 1), date(2020, 1, 2), date(2020, 1, 4)];
         assert_eq!(kind.infer_step(&irregular), None);
-        assert_eq!(TimeKind::Integer(DataType::Int64).infer_step(&[3, 5, 7]), Some(Step::Raw(2)));
+        assert_eq!(
+            TimeKind::Integer(DataType::Int64).infer_step(&[3, 5, 7]),
+            Some(Step::Raw(2))
+        );
         assert_eq!(kind.infer_step(&[1]), None);
     }
 

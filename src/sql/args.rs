@@ -91,7 +91,10 @@ impl Args {
 
     /// Moves the positional arguments after the first into named slots, in order.
     pub(crate) fn name_positional(&mut self, names: &[&str], skip: usize) -> Result<()> {
-        let extra: Vec<FunctionArgExpr> = self.positional.drain(skip.min(self.positional.len())..).collect();
+        let extra: Vec<FunctionArgExpr> = self
+            .positional
+            .drain(skip.min(self.positional.len())..)
+            .collect();
         if extra.len() > names.len() {
             return Err(plan_datafusion_err!(
                 "{}: too many positional arguments; expected at most {}",
@@ -101,7 +104,10 @@ impl Args {
         }
         for (arg, name) in extra.into_iter().zip(names) {
             let FunctionArgExpr::Expr(expr) = arg else {
-                return Err(plan_datafusion_err!("{}: argument '{name}' must be a value", self.function));
+                return Err(plan_datafusion_err!(
+                    "{}: argument '{name}' must be a value",
+                    self.function
+                ));
             };
             if self.named.iter().any(|(n, _)| n == name) {
                 return Err(plan_datafusion_err!(
@@ -267,9 +273,11 @@ fn literal(expr: &SqlExpr) -> std::result::Result<Literal, &'static str> {
         } => literal(expr),
         SqlExpr::Nested(inner) => literal(inner),
         SqlExpr::Identifier(ident) => Ok(Literal::Ident(ident.value.clone())),
-        SqlExpr::Array(ast::Array { elem, .. }) | SqlExpr::Tuple(elem) => {
-            elem.iter().map(literal).collect::<std::result::Result<_, _>>().map(Literal::List)
-        }
+        SqlExpr::Array(ast::Array { elem, .. }) | SqlExpr::Tuple(elem) => elem
+            .iter()
+            .map(literal)
+            .collect::<std::result::Result<_, _>>()
+            .map(Literal::List),
         SqlExpr::Interval(interval) => {
             let mut text = match literal(&interval.value)? {
                 Literal::Str(s) | Literal::Number(s) => s,

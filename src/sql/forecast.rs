@@ -4,16 +4,18 @@
 use std::sync::{Arc, Weak};
 
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::{Column, DFSchema, Result, not_impl_err, plan_datafusion_err, plan_err};
-use datafusion::logical_expr::planner::RelationPlannerContext;
 use datafusion::common::TableReference;
+use datafusion::common::{Column, DFSchema, Result, not_impl_err, plan_datafusion_err, plan_err};
 use datafusion::datasource::provider_as_source;
 use datafusion::execution::SessionState;
-use datafusion::logical_expr::{Expr, Extension, LogicalPlan, LogicalPlanBuilder, TableSource, cast};
-use parking_lot::RwLock;
+use datafusion::logical_expr::planner::RelationPlannerContext;
+use datafusion::logical_expr::{
+    Expr, Extension, LogicalPlan, LogicalPlanBuilder, TableSource, cast,
+};
 use datafusion::sql::sqlparser::ast::{
     Expr as SqlExpr, FunctionArgExpr, Ident, ObjectName, TableFactor, Value,
 };
+use parking_lot::RwLock;
 
 use super::Args;
 use crate::logical::{
@@ -57,7 +59,9 @@ pub(super) fn plan_cross_validation(
     let allowed: Vec<&str> = COMMON_ARGS.iter().chain(CV_ARGS).copied().collect();
     args.check_names(&allowed)?;
     if args.bool("fitted")?.unwrap_or(false) {
-        return not_impl_err!("cross_validation: fitted => true is not supported; use forecast(..., fitted => true)");
+        return not_impl_err!(
+            "cross_validation: fitted => true is not supported; use forecast(..., fitted => true)"
+        );
     }
     let h = args.required_positive_int("h")?;
     let step_size = args.positive_int("step_size")?.unwrap_or(1);
@@ -91,7 +95,13 @@ pub(super) fn plan_cross_validation(
         input_size: args.positive_int("input_size")?,
         refit: args.bool("refit")?.unwrap_or(true),
     };
-    plan(args, ctx, session, "cross_validation", Task::CrossValidation(cv))
+    plan(
+        args,
+        ctx,
+        session,
+        "cross_validation",
+        Task::CrossValidation(cv),
+    )
 }
 
 fn plan(
@@ -116,7 +126,10 @@ fn plan(
         Some(text) => {
             let mut parsed = parse_specs(function, "fallback_model", &text)?;
             if parsed.len() != 1 {
-                return plan_err!("{function}: argument 'fallback_model' must name exactly one model, got {}", parsed.len());
+                return plan_err!(
+                    "{function}: argument 'fallback_model' must name exactly one model, got {}",
+                    parsed.len()
+                );
             }
             Some(parsed.remove(0))
         }
@@ -156,7 +169,9 @@ fn plan(
         Expr::Column(time.0).alias(&columns.time),
         cast(Expr::Column(target.0), DataType::Float64).alias(&columns.target),
     ];
-    let input = LogicalPlanBuilder::from(input).project(projection)?.build()?;
+    let input = LogicalPlanBuilder::from(input)
+        .project(projection)?
+        .build()?;
     let params = ForecastParams {
         task,
         h,
@@ -180,7 +195,9 @@ fn parse_levels(function: &str, levels: Option<Vec<f64>>) -> Result<Vec<Level>> 
     let mut levels = levels.unwrap_or_default();
     for level in &levels {
         if !(*level > 0.0 && *level < 100.0) {
-            return plan_err!("{function}: argument 'level' must hold numbers in (0, 100), got {level}");
+            return plan_err!(
+                "{function}: argument 'level' must hold numbers in (0, 100), got {level}"
+            );
         }
     }
     levels.sort_by(f64::total_cmp);
@@ -189,7 +206,8 @@ fn parse_levels(function: &str, levels: Option<Vec<f64>>) -> Result<Vec<Level>> 
 }
 
 fn parse_freq(function: &str, text: &str, time_type: &DataType) -> Result<Freq> {
-    let freq = Freq::parse(text).map_err(|e| plan_datafusion_err!("{function}: argument 'freq': {e}"))?;
+    let freq =
+        Freq::parse(text).map_err(|e| plan_datafusion_err!("{function}: argument 'freq': {e}"))?;
     if freq_fits(&freq, time_type) {
         return Ok(freq);
     }
@@ -197,9 +215,11 @@ fn parse_freq(function: &str, text: &str, time_type: &DataType) -> Result<Freq> 
         Freq::Step(step) => plan_err!(
             "{function}: argument 'freq' is the integer step {step}, but ds is {time_type}; use an interval such as '1 day' or '1 month'"
         ),
-        Freq::Calendar { .. } if matches!(time_type, DataType::Int32 | DataType::Int64) => plan_err!(
-            "{function}: argument 'freq' is the interval '{text}', but ds is {time_type}; use a positive integer step"
-        ),
+        Freq::Calendar { .. } if matches!(time_type, DataType::Int32 | DataType::Int64) => {
+            plan_err!(
+                "{function}: argument 'freq' is the interval '{text}', but ds is {time_type}; use a positive integer step"
+            )
+        }
         Freq::Calendar { .. } => plan_err!(
             "{function}: argument 'freq' '{text}' is finer than a day, but ds is {time_type}; use a timestamp ds or a whole number of days"
         ),
@@ -220,7 +240,9 @@ fn plan_input(
         );
     };
     if args.positional.len() > 1 {
-        return plan_err!("{function}: only the input is positional; pass the other arguments as name => value");
+        return plan_err!(
+            "{function}: only the input is positional; pass the other arguments as name => value"
+        );
     }
     let table = |name: ObjectName| TableFactor::Table {
         name,
@@ -247,11 +269,21 @@ fn plan_input(
             Value::SingleQuotedString(name) | Value::DoubleQuotedString(name) => {
                 ObjectName::from(vec![Ident::with_quote('"', name.clone())])
             }
-            _ => return plan_err!("{function}: the first argument must be a query in parentheses or a table name"),
+            _ => {
+                return plan_err!(
+                    "{function}: the first argument must be a query in parentheses or a table name"
+                );
+            }
         },
         FunctionArgExpr::Expr(SqlExpr::Identifier(ident)) => ObjectName::from(vec![ident.clone()]),
-        FunctionArgExpr::Expr(SqlExpr::CompoundIdentifier(parts)) => ObjectName::from(parts.clone()),
-        _ => return plan_err!("{function}: the first argument must be a query in parentheses or a table name"),
+        FunctionArgExpr::Expr(SqlExpr::CompoundIdentifier(parts)) => {
+            ObjectName::from(parts.clone())
+        }
+        _ => {
+            return plan_err!(
+                "{function}: the first argument must be a query in parentheses or a table name"
+            );
+        }
     };
     match ctx.plan(table(name.clone())) {
         Ok(plan) => Ok(plan),
@@ -266,7 +298,10 @@ fn plan_input(
 }
 
 /// Looks a table up in the session's catalogs (see [`super::ForecastRelationPlanner`]).
-fn lookup_table(session: Option<&Session>, reference: &TableReference) -> Result<Option<Arc<dyn TableSource>>> {
+fn lookup_table(
+    session: Option<&Session>,
+    reference: &TableReference,
+) -> Result<Option<Arc<dyn TableSource>>> {
     let Some(state) = session.and_then(Weak::upgrade) else {
         return Ok(None);
     };
@@ -288,9 +323,13 @@ fn resolve_columns<'a>(
 ) -> Result<(Resolved<'a>, Resolved<'a>, Resolved<'a>)> {
     let find = |argument: &str, name: &str| -> Result<Resolved<'a>> {
         match schema.qualified_field_with_unqualified_name(name) {
-            Ok((qualifier, field)) => Ok((Column::new(qualifier.cloned(), field.name()), field.data_type())),
+            Ok((qualifier, field)) => Ok((
+                Column::new(qualifier.cloned(), field.name()),
+                field.data_type(),
+            )),
             Err(_) => {
-                let available: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+                let available: Vec<&str> =
+                    schema.fields().iter().map(|f| f.name().as_str()).collect();
                 plan_err!(
                     "{function}: column '{name}' ({argument}) is not in the input; its columns are: {}",
                     available.join(", ")
@@ -310,7 +349,11 @@ fn resolve_columns<'a>(
     }
     if !matches!(
         time.1,
-        DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 | DataType::Int32 | DataType::Int64
+        DataType::Timestamp(_, _)
+            | DataType::Date32
+            | DataType::Date64
+            | DataType::Int32
+            | DataType::Int64
     ) {
         return plan_err!(
             "{function}: time column '{}' has type {}; allowed: Timestamp (any unit, with or without time zone), Date32, Date64, Int32, Int64",
@@ -326,7 +369,9 @@ fn resolve_columns<'a>(
         );
     }
     if names.id == names.time || names.id == names.target || names.time == names.target {
-        return plan_err!("{function}: id_col, time_col and target_col must be three different columns");
+        return plan_err!(
+            "{function}: id_col, time_col and target_col must be three different columns"
+        );
     }
     Ok((id, time, target))
 }

@@ -28,14 +28,19 @@ pub(super) fn plan_generate_panel(mut args: Args) -> Result<LogicalPlan> {
     args.check_names(ARGS)?;
     let n_series = args.required_positive_int("n_series")?;
     let freq_text = args.string("freq")?.unwrap_or_else(|| "D".into());
-    let freq = Freq::parse(&freq_text).map_err(|e| plan_datafusion_err!("generate_panel: argument 'freq': {e}"))?;
+    let freq = Freq::parse(&freq_text)
+        .map_err(|e| plan_datafusion_err!("generate_panel: argument 'freq': {e}"))?;
     if matches!(freq, Freq::Step(_)) {
-        return plan_err!("generate_panel: argument 'freq' must be an interval such as 'D', 'MS' or '1 hour'");
+        return plan_err!(
+            "generate_panel: argument 'freq' must be an interval such as 'D', 'MS' or '1 hour'"
+        );
     }
     let min_length = args.positive_int("min_length")?.unwrap_or(50);
     let max_length = args.positive_int("max_length")?.unwrap_or(500);
     if min_length > max_length {
-        return plan_err!("generate_panel: min_length ({min_length}) must not exceed max_length ({max_length})");
+        return plan_err!(
+            "generate_panel: min_length ({min_length}) must not exceed max_length ({max_length})"
+        );
     }
     let spec = PanelSpec {
         n_series,
@@ -57,11 +62,31 @@ pub(super) fn plan_generate_panel(mut args: Args) -> Result<LogicalPlan> {
 /// The seasonal period a frequency usually has (weekly for daily data, and so on).
 fn default_season(freq: &Freq) -> usize {
     match *freq {
-        Freq::Calendar { months: 1, days: 0, nanos: 0 } => 12,
-        Freq::Calendar { months: 3, days: 0, nanos: 0 } => 4,
-        Freq::Calendar { months: 0, days: 1, nanos: 0 } => 7,
-        Freq::Calendar { months: 0, days: 7, nanos: 0 } => 52,
-        Freq::Calendar { months: 0, days: 0, nanos: 3_600_000_000_000 } => 24,
+        Freq::Calendar {
+            months: 1,
+            days: 0,
+            nanos: 0,
+        } => 12,
+        Freq::Calendar {
+            months: 3,
+            days: 0,
+            nanos: 0,
+        } => 4,
+        Freq::Calendar {
+            months: 0,
+            days: 1,
+            nanos: 0,
+        } => 7,
+        Freq::Calendar {
+            months: 0,
+            days: 7,
+            nanos: 0,
+        } => 52,
+        Freq::Calendar {
+            months: 0,
+            days: 0,
+            nanos: 3_600_000_000_000,
+        } => 24,
         _ => 1,
     }
 }

@@ -11,7 +11,12 @@ use crate::common::*;
 const MODELS: &str = "Naive(), SeasonalNaive(season_length=4), RandomWalkWithDrift(), HistoricAverage(), \
                       SimpleExponentialSmoothingOptimized(), ConstantModel(constant=1.0)";
 
-async fn run(target_partitions: usize, batch_size: usize, shuffled: bool, sql: &str) -> RecordBatch {
+async fn run(
+    target_partitions: usize,
+    batch_size: usize,
+    shuffled: bool,
+    sql: &str,
+) -> RecordBatch {
     let ctx = datafusion_forecast::session_context(
         SessionConfig::new()
             .with_target_partitions(target_partitions)
@@ -34,11 +39,19 @@ async fn run(target_partitions: usize, batch_size: usize, shuffled: bool, sql: &
 async fn assert_invariant(sql: &str) {
     let reference = run(1, 8192, false, sql).await;
     assert!(reference.num_rows() > 0);
-    for (partitions, batch_size, shuffled) in [(2, 8192, false), (8, 8192, false), (1, 8192, true), (8, 7, true), (2, 100, true)] {
+    for (partitions, batch_size, shuffled) in [
+        (2, 8192, false),
+        (8, 8192, false),
+        (1, 8192, true),
+        (8, 7, true),
+        (2, 100, true),
+    ] {
         let other = run(partitions, batch_size, shuffled, sql).await;
         // Bitwise equality, NaN included: compare the rendered tables.
         assert_eq!(
-            pretty_format_batches(&[reference.clone()]).unwrap().to_string(),
+            pretty_format_batches(&[reference.clone()])
+                .unwrap()
+                .to_string(),
             pretty_format_batches(&[other]).unwrap().to_string(),
             "target_partitions={partitions} batch_size={batch_size} shuffled={shuffled}"
         );
@@ -72,8 +85,20 @@ async fn explain_analyze_reports_series_and_model_time() {
     )
     .await;
     let plan = batches[0].column(1).as_string::<i32>().value(0).to_string();
-    let line = plan.lines().find(|l| l.contains("ForecastExec")).expect("ForecastExec in plan").to_string();
-    for metric in ["series=203", "series_failed=0", "series_fallback=0", "fit_time_Naive=", "fit_time_SeasonalES=", "output_rows=", "elapsed_compute="] {
+    let line = plan
+        .lines()
+        .find(|l| l.contains("ForecastExec"))
+        .expect("ForecastExec in plan")
+        .to_string();
+    for metric in [
+        "series=203",
+        "series_failed=0",
+        "series_fallback=0",
+        "fit_time_Naive=",
+        "fit_time_SeasonalES=",
+        "output_rows=",
+        "elapsed_compute=",
+    ] {
         assert!(line.contains(metric), "{metric} missing in: {line}");
     }
 }
@@ -86,10 +111,19 @@ async fn failed_and_fallen_back_series_are_counted() {
     let sql = "EXPLAIN ANALYZE SELECT * FROM forecast('train', h => 4, models => 'SeasonalExponentialSmoothing(season_length=4, alpha=0.5)', fitted => true, freq => 'QS'{})";
     let metrics = |batches: Vec<RecordBatch>| {
         let plan = batches[0].column(1).as_string::<i32>().value(0).to_string();
-        plan.lines().find(|l| l.contains("ForecastExec")).unwrap().to_string()
+        plan.lines()
+            .find(|l| l.contains("ForecastExec"))
+            .unwrap()
+            .to_string()
     };
     let line = metrics(query(&ctx, &sql.replace("{}", "")).await);
-    assert!(line.contains("series=16") && line.contains("series_failed=3"), "{line}");
+    assert!(
+        line.contains("series=16") && line.contains("series_failed=3"),
+        "{line}"
+    );
     let line = metrics(query(&ctx, &sql.replace("{}", ", fallback_model => 'Naive()'")).await);
-    assert!(line.contains("series_failed=0") && line.contains("series_fallback=3"), "{line}");
+    assert!(
+        line.contains("series_failed=0") && line.contains("series_fallback=3"),
+        "{line}"
+    );
 }

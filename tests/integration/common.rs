@@ -17,7 +17,9 @@ pub(crate) fn fixture(name: &str) -> String {
 }
 
 pub(crate) fn session(target_partitions: usize) -> SessionContext {
-    datafusion_forecast::session_context(SessionConfig::new().with_target_partitions(target_partitions))
+    datafusion_forecast::session_context(
+        SessionConfig::new().with_target_partitions(target_partitions),
+    )
 }
 
 /// Registers `<dataset>_train.csv` as table `train` (unique_id Utf8, ds Date32, y Float64).
@@ -27,14 +29,21 @@ pub(crate) async fn register_train(ctx: &SessionContext, dataset: &str) {
         Field::new("ds", DataType::Date32, false),
         Field::new("y", DataType::Float64, true),
     ]);
-    ctx.register_csv("train", &fixture(&format!("{dataset}_train.csv")), CsvReadOptions::new().schema(&schema))
-        .await
-        .expect("train CSV registers");
+    ctx.register_csv(
+        "train",
+        &fixture(&format!("{dataset}_train.csv")),
+        CsvReadOptions::new().schema(&schema),
+    )
+    .await
+    .expect("train CSV registers");
 }
 
 pub(crate) async fn query(ctx: &SessionContext, sql: &str) -> Vec<RecordBatch> {
     match ctx.sql(sql).await {
-        Ok(df) => df.collect().await.unwrap_or_else(|e| panic!("query failed: {e}\n{sql}")),
+        Ok(df) => df
+            .collect()
+            .await
+            .unwrap_or_else(|e| panic!("query failed: {e}\n{sql}")),
         Err(e) => panic!("planning failed: {e}\n{sql}"),
     }
 }
@@ -68,7 +77,11 @@ impl Table {
         };
         for batch in batches {
             let schema = batch.schema();
-            let ids = cast(batch.column_by_name("unique_id").expect("unique_id"), &DataType::Utf8).unwrap();
+            let ids = cast(
+                batch.column_by_name("unique_id").expect("unique_id"),
+                &DataType::Utf8,
+            )
+            .unwrap();
             let ids = ids.as_string::<i32>();
             let ds = cast(batch.column_by_name("ds").expect("ds"), &DataType::Int64).unwrap();
             let ds = ds.as_primitive::<Int64Type>();
@@ -80,7 +93,9 @@ impl Table {
                 let key = (
                     ids.value(row).to_string(),
                     ds.value(row),
-                    cutoff.as_ref().map(|c| c.as_primitive::<Int64Type>().value(row)),
+                    cutoff
+                        .as_ref()
+                        .map(|c| c.as_primitive::<Int64Type>().value(row)),
                 );
                 table.rows.insert(key.clone(), base + row);
                 table.order.push(key);
@@ -93,7 +108,9 @@ impl Table {
                 let values = values.as_primitive::<Float64Type>();
                 let column = table.columns.entry(field.name().clone()).or_default();
                 column.resize(base, None);
-                column.extend((0..values.len()).map(|r| (!values.is_null(r)).then(|| values.value(r))));
+                column.extend(
+                    (0..values.len()).map(|r| (!values.is_null(r)).then(|| values.value(r))),
+                );
             }
         }
         let n = table.order.len();
@@ -132,7 +149,11 @@ pub(crate) struct Mismatch {
 
 /// Compares every non-NULL cell of `expected` in `columns` with `actual`. A NULL in the
 /// fixture means statsforecast did not produce the value (it raised for that series).
-pub(crate) fn compare(expected: &Table, actual: &Table, columns: &[String]) -> (usize, Vec<Mismatch>) {
+pub(crate) fn compare(
+    expected: &Table,
+    actual: &Table,
+    columns: &[String],
+) -> (usize, Vec<Mismatch>) {
     let mut checked = 0;
     let mut mismatches = Vec::new();
     for column in columns {

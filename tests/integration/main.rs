@@ -1,6 +1,6 @@
 //! Integration tests: parity with statsforecast, plan shape, invariance properties and
 //! bad-input outcomes, all through SQL.
 
+mod behaviour;
 mod common;
 mod parity;
-mod behaviour;

@@ -16,13 +16,48 @@ pub(crate) struct Dataset {
 }
 
 pub(crate) const DATASETS: &[Dataset] = &[
-    Dataset { name: "air_passengers", h: 12, season_length: 12, freq: "MS" },
-    Dataset { name: "edge_cases", h: 4, season_length: 4, freq: "QS" },
-    Dataset { name: "daily_synth", h: 14, season_length: 7, freq: "D" },
-    Dataset { name: "intermittent", h: 12, season_length: 12, freq: "MS" },
-    Dataset { name: "m1_quarterly", h: 8, season_length: 4, freq: "QS" },
-    Dataset { name: "tourism_monthly", h: 24, season_length: 12, freq: "MS" },
-    Dataset { name: "m1_monthly", h: 18, season_length: 12, freq: "MS" },
+    Dataset {
+        name: "air_passengers",
+        h: 12,
+        season_length: 12,
+        freq: "MS",
+    },
+    Dataset {
+        name: "edge_cases",
+        h: 4,
+        season_length: 4,
+        freq: "QS",
+    },
+    Dataset {
+        name: "daily_synth",
+        h: 14,
+        season_length: 7,
+        freq: "D",
+    },
+    Dataset {
+        name: "intermittent",
+        h: 12,
+        season_length: 12,
+        freq: "MS",
+    },
+    Dataset {
+        name: "m1_quarterly",
+        h: 8,
+        season_length: 4,
+        freq: "QS",
+    },
+    Dataset {
+        name: "tourism_monthly",
+        h: 24,
+        season_length: 12,
+        freq: "MS",
+    },
+    Dataset {
+        name: "m1_monthly",
+        h: 18,
+        season_length: 12,
+        freq: "MS",
+    },
 ];
 
 /// The baseline models exactly as the reference built them.
@@ -35,8 +70,18 @@ fn baselines(m: usize) -> (String, Vec<&'static str>) {
          SeasonalExponentialSmoothingOptimized(season_length={m}), ConstantModel(constant=1.0), ZeroModel()"
     );
     let aliases = vec![
-        "Naive", "SeasonalNaive", "RWD", "HistoricAverage", "WindowAverage", "SeasWA", "SES", "SESOpt",
-        "SeasonalES", "SeasESOpt", "ConstantModel", "ZeroModel",
+        "Naive",
+        "SeasonalNaive",
+        "RWD",
+        "HistoricAverage",
+        "WindowAverage",
+        "SeasWA",
+        "SES",
+        "SESOpt",
+        "SeasonalES",
+        "SeasESOpt",
+        "ConstantModel",
+        "ZeroModel",
     ];
     (models, aliases)
 }
@@ -46,7 +91,11 @@ fn model_columns(table: &Table, aliases: &[&str]) -> Vec<String> {
     let mut columns: Vec<String> = table
         .columns
         .keys()
-        .filter(|c| aliases.iter().any(|a| c.as_str() == *a || c.starts_with(&format!("{a}-"))))
+        .filter(|c| {
+            aliases
+                .iter()
+                .any(|a| c.as_str() == *a || c.starts_with(&format!("{a}-")))
+        })
         .cloned()
         .collect();
     columns.sort();
@@ -74,27 +123,60 @@ async fn forecast_and_fitted(dataset: &Dataset, family: &str, models: &str, alia
         dataset.freq
     );
     let output = query(&ctx, &sql).await;
-    ctx.register_batch("output", datafusion::arrow::compute::concat_batches(&output[0].schema(), &output).unwrap())
-        .unwrap();
-    let forecast = Table::from_batches(&query(&ctx, "SELECT * FROM output WHERE time_series_type = 'forecast'").await);
-    let history = Table::from_batches(&query(&ctx, "SELECT * FROM output WHERE time_series_type = 'history'").await);
+    ctx.register_batch(
+        "output",
+        datafusion::arrow::compute::concat_batches(&output[0].schema(), &output).unwrap(),
+    )
+    .unwrap();
+    let forecast = Table::from_batches(
+        &query(
+            &ctx,
+            "SELECT * FROM output WHERE time_series_type = 'forecast'",
+        )
+        .await,
+    );
+    let history = Table::from_batches(
+        &query(
+            &ctx,
+            "SELECT * FROM output WHERE time_series_type = 'history'",
+        )
+        .await,
+    );
 
-    let expected = Table::from_batches(&read_fixture(&ctx, &format!("{}__{family}__forecast.parquet", dataset.name)).await);
+    let expected = Table::from_batches(
+        &read_fixture(
+            &ctx,
+            &format!("{}__{family}__forecast.parquet", dataset.name),
+        )
+        .await,
+    );
     let (checked, mismatches) = compare(&expected, &forecast, &model_columns(&expected, aliases));
-    report(&format!("{} {family} forecast", dataset.name), checked, &mismatches);
+    report(
+        &format!("{} {family} forecast", dataset.name),
+        checked,
+        &mismatches,
+    );
 
-    let expected = Table::from_batches(&read_fixture(&ctx, &format!("{}__{family}__fitted.parquet", dataset.name)).await);
+    let expected = Table::from_batches(
+        &read_fixture(&ctx, &format!("{}__{family}__fitted.parquet", dataset.name)).await,
+    );
     let mut columns = model_columns(&expected, aliases);
     columns.push("y".into());
     let (checked, mismatches) = compare(&expected, &history, &columns);
-    report(&format!("{} {family} fitted", dataset.name), checked, &mismatches);
+    report(
+        &format!("{} {family} fitted", dataset.name),
+        checked,
+        &mismatches,
+    );
 }
 
 async fn cross_validation(dataset: &Dataset, family: &str, models: &str, aliases: &[&str]) {
     let ctx = session(4);
     register_train(&ctx, dataset.name).await;
     let cv_file = format!("{}__{family}__cv.parquet", dataset.name);
-    ctx.register_parquet("expected", &fixture(&cv_file), Default::default()).await.unwrap();
+    ctx.register_parquet("expected", &fixture(&cv_file), Default::default())
+        .await
+        .unwrap();
     // statsforecast rejects the whole panel when a series is too short; the fixture holds
     // the series it could run.
     let sql = format!(
@@ -108,8 +190,17 @@ async fn cross_validation(dataset: &Dataset, family: &str, models: &str, aliases
     let mut columns = model_columns(&expected, aliases);
     columns.push("y".into());
     let (checked, mismatches) = compare(&expected, &actual, &columns);
-    report(&format!("{} {family} cv", dataset.name), checked, &mismatches);
-    assert_eq!(actual.order.len(), expected.order.len(), "{}: cv row count", dataset.name);
+    report(
+        &format!("{} {family} cv", dataset.name),
+        checked,
+        &mismatches,
+    );
+    assert_eq!(
+        actual.order.len(),
+        expected.order.len(),
+        "{}: cv row count",
+        dataset.name
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,51 @@
+//! Per-model kernel cost: fit + forecast of one monthly series (n = 132, h = 18) with
+//! 80/95% intervals and fitted values.
+//!
+//! ```text
+//! cargo bench --bench kernels
+//! ```
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use datafusion_forecast::models::{build_model, parse_model_specs};
+
+fn series(n: usize) -> Vec<f64> {
+    // A trending seasonal series with deterministic noise.
+    (0..n)
+        .map(|t| {
+            let noise = ((t as f64 * 12.9898).sin() * 43_758.545_3).fract();
+            100.0
+                + 0.8 * t as f64
+                + 15.0 * (t as f64 * std::f64::consts::TAU / 12.0).sin()
+                + 5.0 * noise
+        })
+        .collect()
+}
+
+fn kernels(c: &mut Criterion) {
+    let y = series(132);
+    let specs = parse_model_specs(
+        "Naive(), SeasonalNaive(season_length=12), RandomWalkWithDrift(), HistoricAverage(), \
+         WindowAverage(window_size=6), SeasonalWindowAverage(season_length=12, window_size=2), \
+         SimpleExponentialSmoothing(alpha=0.3), SimpleExponentialSmoothingOptimized(), \
+         SeasonalExponentialSmoothing(season_length=12, alpha=0.3), \
+         SeasonalExponentialSmoothingOptimized(season_length=12)",
+    )
+    .expect("specs parse");
+    let mut group = c.benchmark_group("forecast_n132_h18");
+    for spec in &specs {
+        let model = build_model(spec).expect("model builds");
+        group.bench_function(spec.alias(), |b| {
+            b.iter(|| {
+                model
+                    .forecast(black_box(&y), 18, &[80.0, 95.0], true)
+                    .expect("forecast")
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, kernels);
+criterion_main!(benches);
