@@ -7,7 +7,12 @@ const REPRESENTATIVE: &str = "Naive(), SeasonalNaive(season_length=4), RandomWal
     HistoricAverage(), WindowAverage(window_size=3), \
     SeasonalWindowAverage(season_length=4, window_size=2), SimpleExponentialSmoothing(alpha=0.3), \
     SimpleExponentialSmoothingOptimized(), SeasonalExponentialSmoothing(season_length=4, alpha=0.3), \
-    SeasonalExponentialSmoothingOptimized(season_length=4), ConstantModel(constant=1.5), ZeroModel()";
+    SeasonalExponentialSmoothingOptimized(season_length=4), ConstantModel(constant=1.5), ZeroModel(), \
+    AutoETS(season_length=4), Holt(), HoltWinters(season_length=4)";
+
+/// Models whose `forward` re-runs the fitted parameters on the new series (statsforecast's
+/// ETS family) instead of refitting.
+const REAPPLYING_FORWARD: [&str; 3] = ["AutoETS", "Holt", "HoltWinters"];
 
 const LEVELS: [f64; 2] = [80.0, 95.0];
 
@@ -80,10 +85,16 @@ fn forecast_equals_fit_then_predict() {
             let label = format!("{name} on n={}", y.len());
             let out = match model.forecast(&y, h, &LEVELS, true) {
                 Ok(out) => out,
-                Err(ModelError::NotEnoughData { needed, got, .. }) => {
-                    // Only fitted values may be refused; point forecasts still work.
+                Err(err @ ModelError::NotEnoughData { needed, got, .. }) => {
                     assert!(got < needed, "{label}");
-                    assert!(model.forecast(&y, h, &LEVELS, false).is_ok(), "{label}");
+                    match model.fit(&y) {
+                        // The series is too short for the model at all.
+                        Err(fit_err) => assert_eq!(fit_err, err, "{label}"),
+                        // Only fitted values are refused; point forecasts still work.
+                        Ok(_) => {
+                            assert!(model.forecast(&y, h, &LEVELS, false).is_ok(), "{label}")
+                        }
+                    }
                     continue;
                 }
                 Err(e) => panic!("{label}: {e}"),
@@ -147,6 +158,21 @@ fn forward_matches_refit_when_offered() {
     for model in models() {
         let fit = model.fit(first).unwrap();
         match fit.forward(second) {
+            Ok(moved) if REAPPLYING_FORWARD.contains(&model.class_name()) => {
+                assert!(model.has_forward(), "{}", model.class_name());
+                // Same parameters on the same data: the fit itself.
+                let again = fit.forward(first).unwrap();
+                assert!(same_forecast(
+                    &again.predict(5, &LEVELS),
+                    &fit.predict(5, &LEVELS)
+                ));
+                assert!(same_forecast(
+                    &again.predict_in_sample(&LEVELS),
+                    &fit.predict_in_sample(&LEVELS)
+                ));
+                let moved = moved.predict(5, &LEVELS);
+                assert!(moved.mean.iter().all(|v| v.is_finite()));
+            }
             Ok(moved) => {
                 assert!(model.has_forward(), "{}", model.class_name());
                 let refit = model.fit(second).unwrap();

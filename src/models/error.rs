@@ -22,6 +22,9 @@ pub enum ModelError {
     },
     /// The model does not implement this operation (e.g. `forward`).
     Unsupported(String),
+    /// The model could not be fitted to this series; the message says why (statsforecast
+    /// raises an exception in the same situation).
+    Failed(String),
 }
 
 impl fmt::Display for ModelError {
@@ -33,6 +36,7 @@ impl fmt::Display for ModelError {
                 "{model} needs at least {needed} observations, the series has {got}"
             ),
             Self::Unsupported(what) => write!(f, "{what} is not supported by this model"),
+            Self::Failed(reason) => f.write_str(reason),
         }
     }
 }

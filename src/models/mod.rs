@@ -9,8 +9,10 @@
 
 mod baselines;
 mod error;
+mod ets;
 mod intervals;
 mod normal;
+mod optim;
 mod reductions;
 mod ses;
 mod spec;
@@ -19,6 +21,7 @@ mod spec;
 mod contract_tests;
 
 pub use error::ModelError;
+pub use ets::{EtsSelection, select_ets};
 pub use normal::normal_quantile;
 pub use spec::{
     ModelSpec, ParamValue, SpecError, build_model, parse_model_specs, registered_models,

@@ -48,16 +48,6 @@ pub(crate) async fn query(ctx: &SessionContext, sql: &str) -> Vec<RecordBatch> {
     }
 }
 
-pub(crate) async fn query_err(ctx: &SessionContext, sql: &str) -> String {
-    match ctx.sql(sql).await {
-        Ok(df) => match df.collect().await {
-            Ok(_) => panic!("query succeeded but should fail:\n{sql}"),
-            Err(e) => e.to_string(),
-        },
-        Err(e) => e.to_string(),
-    }
-}
-
 /// Row key: series id, ds (as i64), and the cutoff when present.
 pub(crate) type Key = (String, i64, Option<i64>);
 
@@ -139,7 +129,6 @@ pub(crate) fn close(actual: f64, expected: f64) -> bool {
 }
 
 /// One cell that differs.
-#[derive(Debug)]
 pub(crate) struct Mismatch {
     pub(crate) key: Key,
     pub(crate) column: String,
@@ -184,4 +173,15 @@ pub(crate) async fn read_fixture(ctx: &SessionContext, name: &str) -> Vec<Record
         .collect()
         .await
         .expect("fixture parquet collects")
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (id, ds, cutoff) = &self.key;
+        write!(
+            f,
+            "{id} ds={ds} cutoff={cutoff:?} {}: expected {}, got {:?}",
+            self.column, self.expected, self.actual
+        )
+    }
 }

@@ -3,4 +3,5 @@
 
 mod behaviour;
 mod common;
+mod ets_parity;
 mod parity;

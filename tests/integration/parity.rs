@@ -104,11 +104,12 @@ fn model_columns(table: &Table, aliases: &[&str]) -> Vec<String> {
 
 fn report(what: &str, checked: usize, mismatches: &[Mismatch]) {
     assert!(checked > 0, "{what}: nothing compared");
+    let first: Vec<String> = mismatches.iter().take(10).map(ToString::to_string).collect();
     assert!(
         mismatches.is_empty(),
-        "{what}: {} of {checked} values differ, first ones: {:#?}",
+        "{what}: {} of {checked} values differ, first ones:\n{}",
         mismatches.len(),
-        &mismatches[..mismatches.len().min(10)]
+        first.join("\n")
     );
     println!("{what}: {checked} values equal");
 }

@@ -4,7 +4,9 @@
 //! Theta and CES; [`nelder_mead`] follows it step by step, including the order in which it
 //! adds floating-point numbers, so that the same start gives the same optimum.
 
+mod eigen;
 mod nelder_mead;
 mod sort;
 
-pub(crate) use nelder_mead::{NelderMeadOptions, NelderMeadResult, nelder_mead};
+pub(crate) use eigen::eigen_sum;
+pub(crate) use nelder_mead::{NelderMeadOptions, nelder_mead};

@@ -14,7 +14,7 @@ const THRESHOLD: usize = 16;
 
 /// Sorts `idx` so that `values[idx[0]] <= values[idx[1]] <= ...`, as libstdc++'s
 /// `std::sort(idx.begin(), idx.end(), [&](a, b) { return values[a] < values[b]; })`.
-pub(super) fn argsort_into(values: &[f64], idx: &mut [usize]) {
+pub(crate) fn argsort_into(values: &[f64], idx: &mut [usize]) {
     let less = |a: usize, b: usize| values[a] < values[b];
     let n = idx.len();
     if n < 2 {
@@ -164,7 +164,7 @@ fn adjust_heap(
         idx[hole] = idx[child];
         hole = child;
     }
-    if len % 2 == 0 && child == (len - 2) / 2 {
+    if len.is_multiple_of(2) && child == (len - 2) / 2 {
         child = 2 * (child + 1);
         idx[hole] = idx[child - 1];
         hole = child - 1;
@@ -197,7 +197,10 @@ mod tests {
             let values: Vec<f64> = (0..n).map(|i| ((i * 7919) % 101) as f64 - 50.0).collect();
             let idx = sorted(&values);
             assert_eq!(idx.len(), n);
-            assert!(idx.windows(2).all(|w| values[w[0]] <= values[w[1]]), "n={n}");
+            assert!(
+                idx.windows(2).all(|w| values[w[0]] <= values[w[1]]),
+                "n={n}"
+            );
             let mut seen = idx.clone();
             seen.sort_unstable();
             assert_eq!(seen, (0..n).collect::<Vec<_>>());

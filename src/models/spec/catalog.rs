@@ -7,18 +7,27 @@
 use std::sync::Arc;
 
 use super::error::SpecError;
-use super::registry::{ModelEntry, ParamDesc, ParamKind};
+use super::registry::{DefaultValue, ModelEntry, ParamDesc, ParamKind};
 use crate::models::Model;
 use crate::models::baselines::{
     ConstantModel, HistoricAverage, Naive, RandomWalkWithDrift, SeasonalExponentialSmoothing,
     SeasonalExponentialSmoothingOptimized, SeasonalNaive, SeasonalWindowAverage,
     SimpleExponentialSmoothing, SimpleExponentialSmoothingOptimized, WindowAverage,
 };
+use crate::models::ets::{AutoEts, Holt, HoltWinters};
 
 const SEASON_LENGTH: ParamDesc = ParamDesc::required("season_length", ParamKind::PositiveInt);
 const WINDOW_SIZE: ParamDesc = ParamDesc::required("window_size", ParamKind::PositiveInt);
 const ALPHA: ParamDesc = ParamDesc::required("alpha", ParamKind::UnitInterval);
 const CONSTANT: ParamDesc = ParamDesc::required("constant", ParamKind::FiniteFloat);
+/// statsforecast's `season_length=1` default of the automatic models.
+const SEASON_LENGTH_1: ParamDesc = ParamDesc::optional(
+    "season_length",
+    ParamKind::PositiveInt,
+    DefaultValue::Int(1),
+);
+const ERROR_TYPE: ParamDesc =
+    ParamDesc::optional("error_type", ParamKind::ErrorType, DefaultValue::Str("A"));
 
 type Built = Result<Arc<dyn Model>, SpecError>;
 
@@ -121,5 +130,32 @@ pub(crate) const MODELS: &[ModelEntry] = &[
         default_alias: "ZeroModel",
         params: &[],
         build: |_| -> Built { Ok(Arc::new(ConstantModel::zero())) },
+    },
+    ModelEntry {
+        class_name: "AutoETS",
+        default_alias: "AutoETS",
+        params: &[
+            SEASON_LENGTH_1,
+            ParamDesc::optional("model", ParamKind::EtsModel, DefaultValue::Str("ZZZ")),
+            ParamDesc::optional("damped", ParamKind::OptionalBool, DefaultValue::None),
+            ParamDesc::optional(
+                "phi",
+                ParamKind::OptionalFloatIn(0.8, 0.98),
+                DefaultValue::None,
+            ),
+        ],
+        build: |spec| -> Built { Ok(Arc::new(AutoEts::from_spec(spec)?)) },
+    },
+    ModelEntry {
+        class_name: "Holt",
+        default_alias: "Holt",
+        params: &[SEASON_LENGTH_1, ERROR_TYPE],
+        build: |spec| -> Built { Ok(Arc::new(Holt::from_spec(spec)?)) },
+    },
+    ModelEntry {
+        class_name: "HoltWinters",
+        default_alias: "HoltWinters",
+        params: &[SEASON_LENGTH_1, ERROR_TYPE],
+        build: |spec| -> Built { Ok(Arc::new(HoltWinters::from_spec(spec)?)) },
     },
 ];

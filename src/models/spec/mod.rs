@@ -72,6 +72,32 @@ impl ModelSpec {
         }
     }
 
+    /// A validated string parameter.
+    pub(crate) fn str_param(&self, name: &str) -> Result<&str, SpecError> {
+        match self.param(name) {
+            Some(ParamValue::Str(v)) => Ok(v),
+            _ => Err(self.missing(name)),
+        }
+    }
+
+    /// A validated `True` / `False` / `None` parameter.
+    pub(crate) fn optional_bool_param(&self, name: &str) -> Result<Option<bool>, SpecError> {
+        match self.param(name) {
+            Some(ParamValue::Bool(v)) => Ok(Some(*v)),
+            Some(ParamValue::None) => Ok(None),
+            _ => Err(self.missing(name)),
+        }
+    }
+
+    /// A validated float-or-`None` parameter.
+    pub(crate) fn optional_f64_param(&self, name: &str) -> Result<Option<f64>, SpecError> {
+        match self.param(name) {
+            Some(ParamValue::Float(v)) => Ok(Some(*v)),
+            Some(ParamValue::None) => Ok(None),
+            _ => Err(self.missing(name)),
+        }
+    }
+
     /// Only reachable if a catalog constructor disagrees with its parameter table.
     fn missing(&self, name: &str) -> SpecError {
         SpecError::new(format!(

@@ -10,6 +10,7 @@ use super::error::SpecError;
 use super::parse::{Call, Expr};
 use super::value::ParamValue;
 use crate::models::Model;
+use crate::models::ets::ModelString;
 
 /// One registered statsforecast class.
 pub(crate) struct ModelEntry {
@@ -39,6 +40,19 @@ impl ParamDesc {
             default: DefaultValue::Required,
         }
     }
+
+    /// A parameter with statsforecast's default.
+    pub(crate) const fn optional(
+        name: &'static str,
+        kind: ParamKind,
+        default: DefaultValue,
+    ) -> Self {
+        Self {
+            name,
+            kind,
+            default,
+        }
+    }
 }
 
 /// What values a parameter accepts.
@@ -50,6 +64,15 @@ pub(crate) enum ParamKind {
     UnitInterval,
     /// Any finite number; stored as a float.
     FiniteFloat,
+    /// An ETS `model` string: three letters, error in {A, M, Z}, trend and season in
+    /// {N, A, M, Z}; stored as a string.
+    EtsModel,
+    /// `'A'` or `'M'` (an ETS error type); stored as a string.
+    ErrorType,
+    /// `True`, `False` or `None`.
+    OptionalBool,
+    /// `None` or a float (not an integer, as statsforecast insists) within the bounds.
+    OptionalFloatIn(f64, f64),
 }
 
 impl ParamKind {
@@ -58,6 +81,21 @@ impl ParamKind {
             Self::PositiveInt => "a positive integer",
             Self::UnitInterval => "a number between 0 and 1",
             Self::FiniteFloat => "a finite number",
+            Self::EtsModel => {
+                "a three-letter string: error A, M or Z, then trend and season N, A, M or Z \
+                 (e.g. 'ZZZ', 'AAN', 'MAM')"
+            }
+            Self::ErrorType => "'A' or 'M'",
+            Self::OptionalBool => "True, False or None",
+            Self::OptionalFloatIn(..) => "None or a float within its bounds",
+        }
+    }
+
+    /// The description for error messages, with the bounds of bounded kinds.
+    fn describe_full(self) -> String {
+        match self {
+            Self::OptionalFloatIn(lo, hi) => format!("None or a float between {lo} and {hi}"),
+            _ => self.describe().to_owned(),
         }
     }
 
@@ -77,6 +115,28 @@ impl ParamKind {
                 .filter(|v| (0.0..=1.0).contains(v))
                 .map(ParamValue::Float),
             Self::FiniteFloat => number.filter(|v| v.is_finite()).map(ParamValue::Float),
+            Self::EtsModel => match expr {
+                Expr::Str(text) | Expr::Word(text) if ModelString::parse(text).is_ok() => {
+                    Some(ParamValue::Str(text.clone()))
+                }
+                _ => None,
+            },
+            Self::ErrorType => match expr {
+                Expr::Str(text) | Expr::Word(text) if text == "A" || text == "M" => {
+                    Some(ParamValue::Str(text.clone()))
+                }
+                _ => None,
+            },
+            Self::OptionalBool => match expr {
+                Expr::Bool(v) => Some(ParamValue::Bool(*v)),
+                Expr::None => Some(ParamValue::None),
+                _ => None,
+            },
+            Self::OptionalFloatIn(lo, hi) => match expr {
+                Expr::Float(v) if (lo..=hi).contains(v) => Some(ParamValue::Float(*v)),
+                Expr::None => Some(ParamValue::None),
+                _ => None,
+            },
         }
     }
 }
@@ -84,7 +144,7 @@ impl ParamKind {
 /// A parameter's default, in a form usable in the constant table.
 #[allow(
     dead_code,
-    reason = "the baselines only have required parameters; defaults serve the models to come"
+    reason = "float and boolean defaults serve the models to come"
 )]
 #[derive(Clone, Copy)]
 pub(crate) enum DefaultValue {
@@ -184,7 +244,7 @@ pub(crate) fn resolve(call: &Call) -> Result<ModelSpec, SpecError> {
                 SpecError::new(format!(
                     "{model}: {} must be {}, got {expr}",
                     desc.name,
-                    desc.kind.describe()
+                    desc.kind.describe_full()
                 ))
             })?,
             None => desc.default.value().ok_or_else(|| {
@@ -197,11 +257,15 @@ pub(crate) fn resolve(call: &Call) -> Result<ModelSpec, SpecError> {
         };
         params.push((desc.name, value));
     }
-    Ok(ModelSpec {
+    let spec = ModelSpec {
         class_name: model,
         alias,
         params,
-    })
+    };
+    // Combinations of parameters are checked by the constructor: a spec that resolves
+    // always builds.
+    (entry.build)(&spec)?;
+    Ok(spec)
 }
 
 /// Resolves every call and checks that the aliases (output column names) are distinct.

@@ -14,7 +14,7 @@ fn error(text: &str) -> String {
 }
 
 #[test]
-fn registry_lists_the_twelve_baselines() {
+fn registry_lists_the_baselines_then_ets() {
     assert_eq!(
         registered_models(),
         vec![
@@ -30,6 +30,9 @@ fn registry_lists_the_twelve_baselines() {
             "SeasonalExponentialSmoothingOptimized",
             "ConstantModel",
             "ZeroModel",
+            "AutoETS",
+            "Holt",
+            "HoltWinters",
         ]
     );
 }
@@ -136,7 +139,10 @@ fn single_spec_from_str() {
 fn unknown_model_lists_the_registry() {
     let err = error("AutoFoo(season_length=7)");
     assert!(err.starts_with("unknown model 'AutoFoo'; registered models: Naive, SeasonalNaive, "));
-    assert!(err.ends_with("ConstantModel, ZeroModel"), "{err}");
+    assert!(
+        err.ends_with("ZeroModel, AutoETS, Holt, HoltWinters"),
+        "{err}"
+    );
     let err = error("naive()");
     assert!(
         err.contains("unknown model 'naive' (did you mean Naive?)"),
@@ -289,4 +295,90 @@ fn build_every_model() {
         let model = build_model(&spec).unwrap();
         assert_eq!(model.class_name(), spec.class_name());
     }
+}
+
+#[test]
+fn ets_defaults_and_canonical_text() {
+    let all = specs("AutoETS, Holt(), HoltWinters(season_length=12)");
+    assert_eq!(
+        all[0].to_string(),
+        "AutoETS(season_length=1, model='ZZZ', damped=None, phi=None, alias='AutoETS')"
+    );
+    assert_eq!(
+        all[1].to_string(),
+        "Holt(season_length=1, error_type='A', alias='Holt')"
+    );
+    assert_eq!(
+        all[2].to_string(),
+        "HoltWinters(season_length=12, error_type='A', alias='HoltWinters')"
+    );
+    // Positional order: season_length, model, damped, phi, alias.
+    assert_eq!(
+        specs("AutoETS(12, 'AAN', True, 0.9, 'x')"),
+        specs("AutoETS(season_length=12, model=AAN, damped=True, phi=0.9, alias='x')")
+    );
+    for spec in specs(
+        "AutoETS(season_length=4, model='MAM', damped=False), Holt(7, 'M', alias='h'), \
+         AutoETS(model='ZZN', phi=0.95, alias='p')",
+    ) {
+        let back: ModelSpec = spec.to_string().parse().unwrap();
+        assert_eq!(back, spec);
+        assert_eq!(build_model(&spec).unwrap().class_name(), spec.class_name());
+    }
+}
+
+#[test]
+fn ets_validation() {
+    let cases = [
+        (
+            "AutoETS(model='XYZ')",
+            "AutoETS: model must be a three-letter string: error A, M or Z, then trend and \
+             season N, A, M or Z (e.g. 'ZZZ', 'AAN', 'MAM'), got 'XYZ'",
+        ),
+        (
+            "AutoETS(damped=1)",
+            "AutoETS: damped must be True, False or None, got 1",
+        ),
+        (
+            "AutoETS(phi=1)",
+            "AutoETS: phi must be None or a float between 0.8 and 0.98, got 1",
+        ),
+        (
+            "AutoETS(phi=0.99)",
+            "AutoETS: phi must be None or a float between 0.8 and 0.98, got 0.99",
+        ),
+        (
+            "Holt(error_type='Z')",
+            "Holt: error_type must be 'A' or 'M', got 'Z'",
+        ),
+        (
+            "AutoETS(season_length=1, model='AAA')",
+            "AutoETS: model 'AAA' has a seasonal component but season_length is 1 \
+             (statsforecast raises 'Nonseasonal data'); give season_length > 1 or a season of \
+             N or Z",
+        ),
+        (
+            "AutoETS(model='ANN', damped=True)",
+            "AutoETS: damped=True needs a trend, model 'ANN' has none",
+        ),
+        (
+            "AutoETS(season_length=12, model='AAM')",
+            "AutoETS: model 'AAM' is a forbidden combination (additive errors with a \
+             multiplicative trend or season, or M,M,A)",
+        ),
+        (
+            "HoltWinters()",
+            "HoltWinters: season_length must be at least 2 (statsforecast raises 'Nonseasonal \
+             data' for every series with season_length=1)",
+        ),
+        (
+            "AutoETS(season_length=12, prediction_intervals=ConformalIntervals(h=12, n_windows=2))",
+            "AutoETS: prediction_intervals (conformal prediction intervals) is not supported yet",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(error(text), want, "{text}");
+    }
+    // Multiplicative trends are allowed when asked for explicitly.
+    assert_eq!(specs("AutoETS(season_length=12, model='MMM')").len(), 1);
 }

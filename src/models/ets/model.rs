@@ -1,0 +1,310 @@
+//! The statsforecast classes `AutoETS`, `Holt` and `HoltWinters`, and their fitted state.
+
+use super::components::{Choice, Component, ModelString};
+use super::fit::EtsModel;
+use super::intervals::forecast_bands;
+use super::recursion::forecast;
+use super::search::{SearchError, SearchSpec, reapply, search};
+use crate::models::error::ensure_not_empty;
+use crate::models::intervals::gaussian_bands;
+use crate::models::reductions::{dof, residual_sigma};
+use crate::models::{FittedModel, Forecast, Model, ModelError, ModelSpec, SpecError};
+
+/// statsforecast `AutoETS(season_length=1, model='ZZZ', damped=None, phi=None,
+/// alias='AutoETS', prediction_intervals=None)`: exponential smoothing state-space models
+/// (Hyndman et al.), the form chosen by AICc.
+///
+/// `model` gives the error, trend and season letters (`A`dditive, `M`ultiplicative, `N`one,
+/// `Z` = choose); `damped=None` tries damped and undamped trends; `phi` fixes the damping
+/// parameter (in `[0.8, 0.98]`). The search follows statsforecast exactly: no
+/// multiplicative trend unless asked for, no multiplicative error or season on data with a
+/// value `<= 0`, seasonal forms only when `season_length > 1` and the series is longer than
+/// one season, additive errors never with a multiplicative component. Parameters and initial
+/// states are estimated by likelihood with statsforecast's bounded Nelder–Mead.
+///
+/// A constant series is fitted as simple exponential smoothing with `alpha = 0.9999` (only its
+/// level estimated), whatever `model` says. Series too short for the number of parameters
+/// (statsforecast's `tiny datasets`, e.g. 6 observations or fewer for `ZZZ`) are refused with
+/// [`ModelError::NotEnoughData`].
+///
+/// Intervals follow statsforecast's model classes (closed forms for classes 1–3,
+/// simulation for the rest; see the `ets::intervals` module); fitted values carry intervals
+/// with `sigma = sqrt(Σ (y - fitted)² / (n - n_params))`. `forward` re-runs the fitted
+/// parameters and initial states on a new series without re-estimating them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct AutoEts {
+    pub(crate) season_length: usize,
+    pub(crate) model: ModelString,
+    pub(crate) damped: Option<bool>,
+    pub(crate) phi: Option<f64>,
+}
+
+/// statsforecast `Holt(season_length=1, error_type='A', alias='Holt',
+/// prediction_intervals=None)`: `AutoETS` with `model = error_type + 'AN'` (additive trend,
+/// no season), damped or not by AICc. `error_type` is `'A'` or `'M'`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Holt {
+    pub(crate) season_length: usize,
+    pub(crate) error_type: Component,
+}
+
+/// statsforecast `HoltWinters(season_length=1, error_type='A', alias='HoltWinters',
+/// prediction_intervals=None)`: `AutoETS` with `model = error_type + 'A' + error_type`
+/// (additive trend, season of the error's type), damped or not by AICc. Needs
+/// `season_length > 1` (statsforecast raises `Nonseasonal data` otherwise).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct HoltWinters {
+    pub(crate) season_length: usize,
+    pub(crate) error_type: Component,
+}
+
+/// Reads `'A'` / `'M'`.
+fn error_component(text: &str) -> Component {
+    if text == "M" {
+        Component::Multiplicative
+    } else {
+        Component::Additive
+    }
+}
+
+impl AutoEts {
+    /// Builds from a validated spec, rejecting the combinations statsforecast refuses for
+    /// every series.
+    pub(crate) fn from_spec(spec: &ModelSpec) -> Result<Self, SpecError> {
+        let model = ModelString::parse(spec.str_param("model")?).map_err(SpecError::new)?;
+        let season_length = spec.usize_param("season_length")?;
+        let damped = spec.optional_bool_param("damped")?;
+        let fixed = |c: Choice| match c {
+            Choice::Fixed(component) => Some(component),
+            Choice::Auto => None,
+        };
+        use Component::{Additive as A, Multiplicative as M, None as N};
+        let (error, trend, season) = (fixed(model.error), fixed(model.trend), fixed(model.season));
+        if season_length == 1 && matches!(season, Some(A | M)) {
+            return Err(SpecError::new(format!(
+                "AutoETS: model '{model}' has a seasonal component but season_length is 1 \
+                 (statsforecast raises 'Nonseasonal data'); give season_length > 1 or a season \
+                 of N or Z"
+            )));
+        }
+        if damped == Some(true) && trend == Some(N) {
+            return Err(SpecError::new(format!(
+                "AutoETS: damped=True needs a trend, model '{model}' has none"
+            )));
+        }
+        if (error == Some(A) && (trend == Some(M) || season == Some(M)))
+            || (error == Some(M) && trend == Some(M) && season == Some(A))
+        {
+            return Err(SpecError::new(format!(
+                "AutoETS: model '{model}' is a forbidden combination (additive errors with a \
+                 multiplicative trend or season, or M,M,A)"
+            )));
+        }
+        Ok(Self {
+            season_length,
+            model,
+            damped,
+            phi: spec.optional_f64_param("phi")?,
+        })
+    }
+
+    fn spec(&self) -> SearchSpec {
+        SearchSpec {
+            m: self.season_length,
+            model: self.model,
+            damped: self.damped,
+            phi: self.phi.unwrap_or(f64::NAN),
+        }
+    }
+}
+
+impl Holt {
+    /// Builds from a validated spec.
+    pub(crate) fn from_spec(spec: &ModelSpec) -> Result<Self, SpecError> {
+        Ok(Self {
+            season_length: spec.usize_param("season_length")?,
+            error_type: error_component(spec.str_param("error_type")?),
+        })
+    }
+
+    fn spec(&self) -> SearchSpec {
+        SearchSpec {
+            m: self.season_length,
+            model: ModelString {
+                error: Choice::Fixed(self.error_type),
+                trend: Choice::Fixed(Component::Additive),
+                season: Choice::Fixed(Component::None),
+            },
+            damped: None,
+            phi: f64::NAN,
+        }
+    }
+}
+
+impl HoltWinters {
+    /// Builds from a validated spec; `season_length` must exceed 1.
+    pub(crate) fn from_spec(spec: &ModelSpec) -> Result<Self, SpecError> {
+        let season_length = spec.usize_param("season_length")?;
+        if season_length < 2 {
+            return Err(SpecError::new(
+                "HoltWinters: season_length must be at least 2 (statsforecast raises \
+                 'Nonseasonal data' for every series with season_length=1)",
+            ));
+        }
+        Ok(Self {
+            season_length,
+            error_type: error_component(spec.str_param("error_type")?),
+        })
+    }
+
+    fn spec(&self) -> SearchSpec {
+        SearchSpec {
+            m: self.season_length,
+            model: ModelString {
+                error: Choice::Fixed(self.error_type),
+                trend: Choice::Fixed(Component::Additive),
+                season: Choice::Fixed(self.error_type),
+            },
+            damped: None,
+            phi: f64::NAN,
+        }
+    }
+}
+
+/// The class name and search settings of an ETS spec, `None` for other classes.
+pub(crate) fn search_settings(
+    spec: &ModelSpec,
+) -> Result<Option<(&'static str, SearchSpec)>, SpecError> {
+    Ok(match spec.class_name() {
+        "AutoETS" => Some(("AutoETS", AutoEts::from_spec(spec)?.spec())),
+        "Holt" => Some(("Holt", Holt::from_spec(spec)?.spec())),
+        "HoltWinters" => Some(("HoltWinters", HoltWinters::from_spec(spec)?.spec())),
+        _ => None,
+    })
+}
+
+/// Fits by search and wraps the result.
+fn fit_ets(
+    class: &'static str,
+    spec: SearchSpec,
+    y: &[f64],
+) -> Result<Box<dyn FittedModel>, ModelError> {
+    Ok(Box::new(EtsFitted::new(class, spec, y)?))
+}
+
+fn to_model_error(class: &'static str, n: usize, e: SearchError) -> ModelError {
+    match e {
+        SearchError::TooShort { needed } => ModelError::NotEnoughData {
+            model: class,
+            needed,
+            got: n,
+        },
+        SearchError::Refused(reason) => ModelError::Failed(format!("{class}: {reason}")),
+    }
+}
+
+macro_rules! ets_model {
+    ($ty:ty, $class:literal) => {
+        impl Model for $ty {
+            fn class_name(&self) -> &'static str {
+                $class
+            }
+
+            fn has_intervals(&self) -> bool {
+                true
+            }
+
+            fn has_fitted(&self) -> bool {
+                true
+            }
+
+            fn has_forward(&self) -> bool {
+                true
+            }
+
+            fn fit(&self, y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {
+                fit_ets($class, self.spec(), y)
+            }
+        }
+    };
+}
+
+ets_model!(AutoEts, "AutoETS");
+ets_model!(Holt, "Holt");
+ets_model!(HoltWinters, "HoltWinters");
+
+/// A fitted ETS model: the selected form with its parameters and states.
+#[derive(Debug, Clone)]
+pub(crate) struct EtsFitted {
+    class: &'static str,
+    spec: SearchSpec,
+    model: EtsModel,
+    /// `y - fitted`, as statsforecast's `actual_residuals`.
+    actual_residuals: Vec<f64>,
+}
+
+impl EtsFitted {
+    pub(crate) fn new(
+        class: &'static str,
+        spec: SearchSpec,
+        y: &[f64],
+    ) -> Result<Self, ModelError> {
+        ensure_not_empty(y)?;
+        if y.iter().any(|v| !v.is_finite()) {
+            return Err(ModelError::Failed(format!(
+                "{class}: the series has missing or infinite values"
+            )));
+        }
+        let model = search(y, &spec).map_err(|e| to_model_error(class, y.len(), e))?;
+        Ok(Self::wrap(class, spec, model, y))
+    }
+
+    fn wrap(class: &'static str, spec: SearchSpec, model: EtsModel, y: &[f64]) -> Self {
+        let actual_residuals = y.iter().zip(&model.fitted).map(|(a, f)| a - f).collect();
+        Self {
+            class,
+            spec,
+            model,
+            actual_residuals,
+        }
+    }
+
+    /// The selected model (form, parameters, criteria).
+    pub(crate) fn model(&self) -> &EtsModel {
+        &self.model
+    }
+}
+
+impl FittedModel for EtsFitted {
+    fn predict(&self, h: usize, levels: &[f64]) -> Forecast {
+        let model = &self.model;
+        let mean = forecast(&model.shape(), model.run_phi(), &model.last_state, h);
+        let intervals = forecast_bands(model, &mean, levels);
+        Forecast { mean, intervals }
+    }
+
+    fn predict_in_sample(&self, levels: &[f64]) -> Forecast {
+        let mean = self.model.fitted.clone();
+        let intervals = if levels.is_empty() {
+            Vec::new()
+        } else {
+            let n = self.actual_residuals.len();
+            let se = residual_sigma(&self.actual_residuals, dof(n, self.model.n_params));
+            gaussian_bands(&mean, levels, |_| se)
+        };
+        Forecast { mean, intervals }
+    }
+
+    fn forward(&self, y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {
+        ensure_not_empty(y)?;
+        if y.iter().any(|v| !v.is_finite()) {
+            return Err(ModelError::Failed(format!(
+                "{}: the series has missing or infinite values",
+                self.class
+            )));
+        }
+        let model = reapply(y, &self.model, &self.spec)
+            .map_err(|e| to_model_error(self.class, y.len(), e))?;
+        Ok(Box::new(Self::wrap(self.class, self.spec, model, y)))
+    }
+}
