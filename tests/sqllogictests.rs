@@ -28,7 +28,6 @@ impl AsyncDB for Database {
         let schema = df.schema().as_arrow().clone();
         let batches = df.collect().await?;
         let first_word = sql
-            .trim_start()
             .split_whitespace()
             .next()
             .unwrap_or("")

@@ -68,7 +68,7 @@ impl Freq {
             nanos: 0,
         };
         let words: Vec<&str> = text.split_whitespace().collect();
-        if words.is_empty() || words.len() % 2 != 0 {
+        if words.is_empty() || !words.len().is_multiple_of(2) {
             return Err(freq_help(text));
         }
         for pair in words.chunks(2) {

@@ -94,7 +94,7 @@ impl TimeKind {
         Some(DateTime::from_timestamp_nanos(nanos).naive_utc())
     }
 
-    fn from_datetime(&self, value: NaiveDateTime) -> Option<i64> {
+    fn raw_from_datetime(&self, value: NaiveDateTime) -> Option<i64> {
         let nanos = value.and_utc().timestamp_nanos_opt()?;
         Some(nanos.div_euclid(self.nanos_per_unit()))
     }
@@ -123,7 +123,7 @@ impl TimeKind {
                 let extra = TimeDelta::days(i64::from(days).checked_mul(k)?)
                     .checked_add(&TimeDelta::nanoseconds(nanos.checked_mul(k)?))?;
                 value = value.checked_add_signed(extra)?;
-                self.from_datetime(value)
+                self.raw_from_datetime(value)
             }
         }
     }

@@ -49,7 +49,7 @@ async fn assert_invariant(sql: &str) {
         let other = run(partitions, batch_size, shuffled, sql).await;
         // Bitwise equality, NaN included: compare the rendered tables.
         assert_eq!(
-            pretty_format_batches(&[reference.clone()])
+            pretty_format_batches(std::slice::from_ref(&reference))
                 .unwrap()
                 .to_string(),
             pretty_format_batches(&[other]).unwrap().to_string(),

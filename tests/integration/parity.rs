@@ -104,7 +104,11 @@ fn model_columns(table: &Table, aliases: &[&str]) -> Vec<String> {
 
 fn report(what: &str, checked: usize, mismatches: &[Mismatch]) {
     assert!(checked > 0, "{what}: nothing compared");
-    let first: Vec<String> = mismatches.iter().take(10).map(ToString::to_string).collect();
+    let first: Vec<String> = mismatches
+        .iter()
+        .take(10)
+        .map(ToString::to_string)
+        .collect();
     assert!(
         mismatches.is_empty(),
         "{what}: {} of {checked} values differ, first ones:\n{}",
