@@ -29,8 +29,15 @@
 //! Install everything on a session with [`install`] (a `SessionStateBuilder`) or build
 //! one with [`session_context`].
 //!
+//! With the cargo feature `ballista`, the same SQL runs on an Apache Ballista cluster:
+//! `codec` holds the extension codecs and the client, scheduler and executor set-up
+//! (`codec::remote_context` for embedding apps, the `dfcast-scheduler` and
+//! `dfcast-executor` binaries, `dfcast --remote df://host:port`); see `docs/ballista.md`.
+//!
 //! [Apache DataFusion]: https://datafusion.apache.org
 
+#[cfg(feature = "ballista")]
+pub mod codec;
 pub mod logical;
 pub mod models;
 pub mod panel;

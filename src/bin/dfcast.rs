@@ -101,6 +101,15 @@ struct Args {
 
     #[clap(long, help = "Enables console syntax highlighting")]
     color: bool,
+
+    /// Runs the queries on a Ballista cluster (feature `ballista`).
+    #[cfg(feature = "ballista")]
+    #[clap(
+        long,
+        value_name = "df://HOST:PORT",
+        help = "Run the queries on the Ballista cluster whose dfcast-scheduler listens at this URL (executors: dfcast-executor); inputs must be files or object-store URLs every executor can read"
+    )]
+    remote: Option<String>,
 }
 
 impl Args {
@@ -159,8 +168,7 @@ async fn run() -> Result<()> {
         .with_config(session_config(&args)?)
         .with_runtime_env(runtime.build_arc()?)
         .with_default_features();
-    let ctx = SessionContext::new_with_state(datafusion_forecast::install(state).build())
-        .enable_url_table();
+    let ctx = new_context(&args, state).await?.enable_url_table();
     ctx.refresh_catalogs().await?;
     ctx.register_catalog_list(Arc::new(DynamicObjectStoreCatalog::new(
         ctx.state().catalog_list().clone(),
@@ -195,6 +203,18 @@ async fn run() -> Result<()> {
         exec::exec_from_commands(&ctx, args.command.clone(), &print_options).await?;
     }
     Ok(())
+}
+
+/// A local session, or with `--remote` one whose queries run on the Ballista cluster.
+#[cfg_attr(not(feature = "ballista"), allow(unused_variables))]
+async fn new_context(args: &Args, state: SessionStateBuilder) -> Result<SessionContext> {
+    #[cfg(feature = "ballista")]
+    if let Some(url) = &args.remote {
+        return datafusion_forecast::codec::connect(url, state).await;
+    }
+    Ok(SessionContext::new_with_state(
+        datafusion_forecast::install(state).build(),
+    ))
 }
 
 fn session_config(args: &Args) -> Result<SessionConfig> {

@@ -1,0 +1,158 @@
+//! [`ForecastLogicalCodec`]: encodes [`ForecastNode`]s, hands every other node to
+//! Ballista's logical codec.
+
+use std::fmt;
+use std::sync::Arc;
+
+use ballista_core::serde::BallistaLogicalExtensionCodec;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::catalog::TableProvider;
+use datafusion::common::{Result, TableReference, internal_err};
+use datafusion::datasource::file_format::FileFormatFactory;
+use datafusion::execution::TaskContext;
+use datafusion::logical_expr::{
+    AggregateUDF, Extension, HigherOrderUDF, LogicalPlan, ScalarUDF, WindowUDF,
+};
+use datafusion_proto::logical_plan::LogicalExtensionCodec;
+
+use super::wire::{self, NodeKind};
+use crate::logical::ForecastNode;
+
+/// The logical extension codec a Ballista client and scheduler need for plans with
+/// `forecast(...)` / `cross_validation(...)`.
+///
+/// A [`ForecastNode`] is written as its parameters behind a datafusion-forecast marker;
+/// every other node, table provider, file format and function goes to the wrapped codec
+/// (Ballista's [`BallistaLogicalExtensionCodec`] by default) unchanged.
+pub struct ForecastLogicalCodec {
+    inner: Arc<dyn LogicalExtensionCodec>,
+}
+
+impl ForecastLogicalCodec {
+    /// Wraps `inner`, which handles every node that is not ours.
+    pub fn new(inner: Arc<dyn LogicalExtensionCodec>) -> Self {
+        Self { inner }
+    }
+}
+
+impl Default for ForecastLogicalCodec {
+    /// Wraps Ballista's own logical codec.
+    fn default() -> Self {
+        Self::new(Arc::new(BallistaLogicalExtensionCodec::default()))
+    }
+}
+
+impl fmt::Debug for ForecastLogicalCodec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ForecastLogicalCodec")
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+impl LogicalExtensionCodec for ForecastLogicalCodec {
+    fn try_decode(
+        &self,
+        buf: &[u8],
+        inputs: &[LogicalPlan],
+        ctx: &TaskContext,
+    ) -> Result<Extension> {
+        if !wire::is_ours(buf) {
+            return self.inner.try_decode(buf, inputs, ctx);
+        }
+        let params = wire::decode(NodeKind::Logical, buf)?;
+        let [input] = inputs else {
+            return internal_err!(
+                "ForecastNode cannot be decoded: expected one input, got {}",
+                inputs.len()
+            );
+        };
+        let node = ForecastNode::try_new(input.clone(), params)?;
+        Ok(Extension {
+            node: Arc::new(node),
+        })
+    }
+
+    fn try_encode(&self, node: &Extension, buf: &mut Vec<u8>) -> Result<()> {
+        match node.node.as_any().downcast_ref::<ForecastNode>() {
+            Some(node) => wire::encode(NodeKind::Logical, node.params(), buf),
+            None => self.inner.try_encode(node, buf),
+        }
+    }
+
+    fn try_decode_table_provider(
+        &self,
+        buf: &[u8],
+        table_ref: &TableReference,
+        schema: SchemaRef,
+        ctx: &TaskContext,
+    ) -> Result<Arc<dyn TableProvider>> {
+        self.inner
+            .try_decode_table_provider(buf, table_ref, schema, ctx)
+    }
+
+    fn try_encode_table_provider(
+        &self,
+        table_ref: &TableReference,
+        node: Arc<dyn TableProvider>,
+        buf: &mut Vec<u8>,
+    ) -> Result<()> {
+        self.inner.try_encode_table_provider(table_ref, node, buf)
+    }
+
+    fn try_decode_file_format(
+        &self,
+        buf: &[u8],
+        ctx: &TaskContext,
+    ) -> Result<Arc<dyn FileFormatFactory>> {
+        self.inner.try_decode_file_format(buf, ctx)
+    }
+
+    fn try_encode_file_format(
+        &self,
+        buf: &mut Vec<u8>,
+        node: Arc<dyn FileFormatFactory>,
+    ) -> Result<()> {
+        self.inner.try_encode_file_format(buf, node)
+    }
+
+    fn try_decode_udf(&self, name: &str, buf: &[u8]) -> Result<Arc<ScalarUDF>> {
+        self.inner.try_decode_udf(name, buf)
+    }
+
+    fn try_encode_udf(&self, node: &ScalarUDF, buf: &mut Vec<u8>) -> Result<()> {
+        self.inner.try_encode_udf(node, buf)
+    }
+
+    fn try_decode_higher_order_function(
+        &self,
+        name: &str,
+        buf: &[u8],
+    ) -> Result<Arc<HigherOrderUDF>> {
+        self.inner.try_decode_higher_order_function(name, buf)
+    }
+
+    fn try_encode_higher_order_function(
+        &self,
+        node: &HigherOrderUDF,
+        buf: &mut Vec<u8>,
+    ) -> Result<()> {
+        self.inner.try_encode_higher_order_function(node, buf)
+    }
+
+    fn try_decode_udaf(&self, name: &str, buf: &[u8]) -> Result<Arc<AggregateUDF>> {
+        self.inner.try_decode_udaf(name, buf)
+    }
+
+    fn try_encode_udaf(&self, node: &AggregateUDF, buf: &mut Vec<u8>) -> Result<()> {
+        self.inner.try_encode_udaf(node, buf)
+    }
+
+    fn try_decode_udwf(&self, name: &str, buf: &[u8]) -> Result<Arc<WindowUDF>> {
+        self.inner.try_decode_udwf(name, buf)
+    }
+
+    fn try_encode_udwf(&self, node: &WindowUDF, buf: &mut Vec<u8>) -> Result<()> {
+        self.inner.try_encode_udwf(node, buf)
+    }
+}

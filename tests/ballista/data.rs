@@ -1,0 +1,116 @@
+//! Inputs on disk (a Ballista cluster cannot read memory tables) and exact comparison of
+//! results.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionContext};
+use datafusion_forecast::logical::Freq;
+use datafusion_forecast::panel::PanelSpec;
+
+/// Longest a single query may take in these tests.
+pub(crate) const QUERY_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// Writes a generated daily panel of `n_series` series as `files` Parquet files under
+/// `dir/panel/` and returns that directory.
+pub(crate) fn write_panel(
+    dir: &Path,
+    n_series: usize,
+    min_length: usize,
+    max_length: usize,
+    files: usize,
+) -> PathBuf {
+    let spec = PanelSpec {
+        n_series,
+        freq: Freq::days(1),
+        season_length: 7,
+        min_length,
+        max_length,
+        n_static_features: 0,
+        equal_ends: false,
+        seed: 42,
+    };
+    let out = dir.join("panel");
+    fs::create_dir_all(&out).unwrap();
+    for (i, batches) in spec.generate(files).unwrap().into_iter().enumerate() {
+        let file = fs::File::create(out.join(format!("part-{i}.parquet"))).unwrap();
+        let mut writer = ArrowWriter::try_new(file, spec.schema(), None).unwrap();
+        for batch in &batches {
+            writer.write(batch).unwrap();
+        }
+        writer.close().unwrap();
+    }
+    out
+}
+
+/// The vendored monthly M1 training CSV.
+pub(crate) fn m1_csv() -> String {
+    format!(
+        "{}/tests/fixtures/m1_monthly_train.csv",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// Registers `panel` (Parquet directory) and `m1` (CSV) on `ctx`.
+pub(crate) async fn register_inputs(ctx: &SessionContext, panel: &Path) {
+    ctx.register_parquet(
+        "panel",
+        &format!("{}/", panel.display()),
+        ParquetReadOptions::default(),
+    )
+    .await
+    .expect("panel registers");
+    ctx.register_csv("m1", &m1_csv(), CsvReadOptions::new())
+        .await
+        .expect("m1 registers");
+}
+
+/// Runs `sql` within [`QUERY_TIMEOUT`].
+pub(crate) async fn run(
+    ctx: &SessionContext,
+    sql: &str,
+) -> datafusion::common::Result<Vec<RecordBatch>> {
+    let query = async { ctx.sql(sql).await?.collect().await };
+    match tokio::time::timeout(QUERY_TIMEOUT, query).await {
+        Ok(result) => result,
+        Err(_) => panic!("query did not finish within {QUERY_TIMEOUT:?}:\n{sql}"),
+    }
+}
+
+/// Every row as text, floats at full (round-trip) precision, in sorted order: equal
+/// vectors mean the same multiset of rows, value for value.
+pub(crate) fn rows(batches: &[RecordBatch]) -> Vec<String> {
+    let options = FormatOptions::default().with_null("NULL");
+    let mut rows = Vec::new();
+    for batch in batches {
+        let formatters: Vec<ArrayFormatter> = batch
+            .columns()
+            .iter()
+            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options).unwrap())
+            .collect();
+        for row in 0..batch.num_rows() {
+            let cells: Vec<String> = formatters
+                .iter()
+                .map(|f| f.value(row).to_string())
+                .collect();
+            rows.push(cells.join("|"));
+        }
+    }
+    rows.sort();
+    rows
+}
+
+/// The `key` columns (leading) of each row appear once.
+pub(crate) fn assert_unique_keys(rows: &[String], key_columns: usize, what: &str) {
+    let mut keys: Vec<String> = rows
+        .iter()
+        .map(|r| r.split('|').take(key_columns).collect::<Vec<_>>().join("|"))
+        .collect();
+    let total = keys.len();
+    keys.dedup();
+    assert_eq!(keys.len(), total, "{what}: duplicated rows");
+}
