@@ -24,7 +24,7 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion_forecast::models::{parse_model_specs, select_ets};
 
 use crate::common::*;
-use crate::parity::{DATASETS, Dataset};
+use crate::parity::{DATASETS, Dataset, forecast_with_history};
 
 /// Relative tolerance of ETS parity (optimised models; the issue's criterion).
 const ETS_TOLERANCE: f64 = 1e-4;
@@ -264,27 +264,7 @@ fn by_series(table: &Table, column: &str) -> HashMap<String, Vec<f64>> {
 async fn forecast_fitted_and_accuracy(dataset: &Dataset) {
     let (models, aliases) = ets_models(dataset.season_length);
     let ctx = session(4);
-    register_train(&ctx, dataset.name).await;
-    let sql = format!(
-        "SELECT * FROM forecast('train', h => {}, models => '{}', level => [80, 95], \
-         fitted => true, freq => '{}')",
-        dataset.h,
-        models.replace('\'', "''"),
-        dataset.freq
-    );
-    let output = query(&ctx, &sql).await;
-    ctx.register_batch(
-        "output",
-        datafusion::arrow::compute::concat_batches(&output[0].schema(), &output).unwrap(),
-    )
-    .unwrap();
-    let forecast = Table::from_batches(
-        &query(
-            &ctx,
-            "SELECT * FROM output WHERE time_series_type = 'forecast'",
-        )
-        .await,
-    );
+    let (forecast, history) = forecast_with_history(&ctx, dataset, &models).await;
     let expected = Table::from_batches(
         &read_fixture(&ctx, &format!("{}__ets__forecast.parquet", dataset.name)).await,
     );
@@ -295,13 +275,6 @@ async fn forecast_fitted_and_accuracy(dataset: &Dataset) {
     );
 
     if FITTED_FIXTURES.contains(&dataset.name) {
-        let history = Table::from_batches(
-            &query(
-                &ctx,
-                "SELECT * FROM output WHERE time_series_type = 'history'",
-            )
-            .await,
-        );
         let expected = Table::from_batches(
             &read_fixture(&ctx, &format!("{}__ets__fitted.parquet", dataset.name)).await,
         );

@@ -5,6 +5,8 @@
 //! Fixture cells that are NULL are values statsforecast did not produce because it raised
 //! for that series (e.g. the fitted intervals of a length-1 series); they are not compared.
 
+use datafusion::prelude::SessionContext;
+
 use crate::common::*;
 
 /// A reference dataset: name, horizon, season length and pandas frequency.
@@ -118,35 +120,36 @@ fn report(what: &str, checked: usize, mismatches: &[Mismatch]) {
     println!("{what}: {checked} values equal");
 }
 
-async fn forecast_and_fitted(dataset: &Dataset, family: &str, models: &str, aliases: &[&str]) {
-    let ctx = session(4);
-    register_train(&ctx, dataset.name).await;
+/// Runs `forecast(..., level => [80, 95], fitted => true)` on a dataset's training data
+/// and returns the forecast rows and the history (fitted) rows.
+pub(crate) async fn forecast_with_history(
+    ctx: &SessionContext,
+    dataset: &Dataset,
+    models: &str,
+) -> (Table, Table) {
+    register_train(ctx, dataset.name).await;
     let sql = format!(
         "SELECT * FROM forecast('train', h => {}, models => '{}', level => [80, 95], fitted => true, freq => '{}')",
         dataset.h,
         models.replace('\'', "''"),
         dataset.freq
     );
-    let output = query(&ctx, &sql).await;
+    let output = query(ctx, &sql).await;
     ctx.register_batch(
         "output",
         datafusion::arrow::compute::concat_batches(&output[0].schema(), &output).unwrap(),
     )
     .unwrap();
-    let forecast = Table::from_batches(
-        &query(
-            &ctx,
-            "SELECT * FROM output WHERE time_series_type = 'forecast'",
-        )
-        .await,
-    );
-    let history = Table::from_batches(
-        &query(
-            &ctx,
-            "SELECT * FROM output WHERE time_series_type = 'history'",
-        )
-        .await,
-    );
+    let part = |kind: &'static str| async move {
+        let sql = format!("SELECT * FROM output WHERE time_series_type = '{kind}'");
+        Table::from_batches(&query(ctx, &sql).await)
+    };
+    (part("forecast").await, part("history").await)
+}
+
+async fn forecast_and_fitted(dataset: &Dataset, family: &str, models: &str, aliases: &[&str]) {
+    let ctx = session(4);
+    let (forecast, history) = forecast_with_history(&ctx, dataset, models).await;
 
     let expected = Table::from_batches(
         &read_fixture(
