@@ -22,7 +22,7 @@
 //! the mean of the values are not plain left-to-right sums.
 
 use super::eigen::eigen_sum;
-use super::sort::argsort_into;
+use super::sort::extremes;
 
 /// Coefficients and stopping rules of [`nelder_mead`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -198,13 +198,8 @@ pub(crate) fn nelder_mead<F: FnMut(&[f64]) -> f64>(
     let mut best = 0;
     let mut iteration = 0;
     while iteration < max_iter {
-        for (k, slot) in order.iter_mut().enumerate() {
-            *slot = k;
-        }
-        argsort_into(&values, &mut order);
-        best = order[0];
-        let worst = order[n];
-        let second_worst = order[n - 1];
+        let (best_now, second_worst, worst) = extremes(&values, &mut order);
+        best = best_now;
 
         if standard_deviation(&values, &mut scratch) < tol_std {
             break;

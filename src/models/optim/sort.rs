@@ -25,6 +25,62 @@ pub(crate) fn argsort_into(values: &[f64], idx: &mut [usize]) {
     final_insertion_sort(idx, &less);
 }
 
+/// The vertices Nelder–Mead needs from the sorted order: `(best, second_worst, worst)`,
+/// i.e. `idx[0]`, `idx[n - 2]` and `idx[n - 1]` after [`argsort_into`] (`n >= 2`).
+///
+/// When the smallest, largest and second-largest values each occur once (and there is no
+/// NaN) every sort puts the same index there, so one linear pass gives libstdc++'s answer;
+/// otherwise the tie is resolved by the full introsort into `order`.
+pub(crate) fn extremes(values: &[f64], order: &mut [usize]) -> (usize, usize, usize) {
+    debug_assert!(values.len() >= 2 && order.len() == values.len());
+    if let Some(found) = distinct_extremes(values) {
+        return found;
+    }
+    for (k, slot) in order.iter_mut().enumerate() {
+        *slot = k;
+    }
+    argsort_into(values, order);
+    let n = order.len();
+    (order[0], order[n - 2], order[n - 1])
+}
+
+fn distinct_extremes(values: &[f64]) -> Option<(usize, usize, usize)> {
+    let (mut best, mut worst, mut second) = (0, 0, usize::MAX);
+    let mut ambiguous = false;
+    for (i, &v) in values.iter().enumerate().skip(1) {
+        if v.is_nan() {
+            return None;
+        }
+        let (b, w) = (values[best], values[worst]);
+        if v < b {
+            best = i;
+        } else if v == b {
+            ambiguous = true;
+        }
+        if v > w {
+            second = worst;
+            worst = i;
+        } else if v == w {
+            ambiguous = true;
+        } else if second == usize::MAX || v > values[second] {
+            second = i;
+        } else if v == values[second] {
+            ambiguous = true;
+        }
+    }
+    // `ambiguous` may be stale (a tie with a value later beaten); recheck exactly.
+    if values[0].is_nan() || second == usize::MAX {
+        return None;
+    }
+    if ambiguous {
+        let count = |target: f64| values.iter().filter(|&&v| v == target).count();
+        if count(values[best]) != 1 || count(values[worst]) != 1 || count(values[second]) != 1 {
+            return None;
+        }
+    }
+    Some((best, second, worst))
+}
+
 fn introsort_loop(
     idx: &mut [usize],
     first: usize,
@@ -183,7 +239,7 @@ fn adjust_heap(
 
 #[cfg(test)]
 mod tests {
-    use super::{argsort_into, heap_sort};
+    use super::{argsort_into, extremes, heap_sort};
 
     fn sorted(values: &[f64]) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..values.len()).collect();
@@ -240,5 +296,36 @@ mod tests {
             .map(|i| if i % 3 == 0 { f64::NAN } else { i as f64 })
             .collect();
         assert_eq!(sorted(&values).len(), 40);
+    }
+
+    #[test]
+    fn extremes_agree_with_the_full_sort() {
+        // Pseudo-random values from a small set (many ties), a few infinities and NaNs.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..20_000 {
+            let n = 2 + (next() % 24) as usize;
+            let spread = 1 + next() % if round % 2 == 0 { 4 } else { 1000 };
+            let values: Vec<f64> = (0..n)
+                .map(|_| match next() % 50 {
+                    0 => f64::INFINITY,
+                    1 => f64::NEG_INFINITY,
+                    2 if round % 7 == 0 => f64::NAN,
+                    _ => (next() % spread) as f64,
+                })
+                .collect();
+            let full = sorted(&values);
+            let mut order = vec![0; n];
+            assert_eq!(
+                extremes(&values, &mut order),
+                (full[0], full[n - 2], full[n - 1]),
+                "{values:?}"
+            );
+        }
     }
 }
