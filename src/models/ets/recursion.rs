@@ -90,26 +90,42 @@ impl State<'_> {
     }
 }
 
+/// The level carried `k` steps ahead by the trend, `phistar` being the damped step count
+/// (`phi` for one step): `l`, `l + phistar·b` or `l·b^phistar`.
+#[inline(always)]
+fn trended(trend: Component, level: f64, slope: f64, phistar: f64) -> f64 {
+    match trend {
+        Component::None => level,
+        Component::Additive => level + phistar * slope,
+        Component::Multiplicative => {
+            if slope < 0.0 {
+                f64::NAN
+            } else {
+                level * slope.powf(phistar)
+            }
+        }
+    }
+}
+
+/// `f` with the seasonal state `s` applied.
+#[inline(always)]
+fn seasonalised(season: Component, f: f64, s: f64) -> f64 {
+    match season {
+        Component::None => f,
+        Component::Additive => f + s,
+        Component::Multiplicative => f * s,
+    }
+}
+
 /// One-step-ahead point forecast from the current state.
 #[inline(always)]
 fn one_step(shape: &Shape, phi: f64, state: &State<'_>) -> f64 {
-    let mut f = match shape.trend {
-        Component::None => state.level,
-        Component::Additive => state.level + phi * state.trend,
-        Component::Multiplicative => {
-            if state.trend < 0.0 {
-                f64::NAN
-            } else {
-                state.level * state.trend.powf(phi)
-            }
-        }
-    };
-    match shape.season {
-        Component::None => {}
-        Component::Additive => f += state.oldest(),
-        Component::Multiplicative => f *= state.oldest(),
+    let f = trended(shape.trend, state.level, state.trend, phi);
+    if shape.season.is_present() {
+        seasonalised(shape.season, f, state.oldest())
+    } else {
+        f
     }
-    f
 }
 
 /// Moves the state past observation `y` (statsforecast's `update`).
@@ -460,26 +476,9 @@ fn forecast_into(shape: &Shape, phi: f64, state: &State<'_>, out: &mut [f64]) {
     let m = state.ring.len();
     let mut phistar = phi;
     for (i, slot) in out.iter_mut().enumerate() {
-        let mut f = match shape.trend {
-            Component::None => state.level,
-            Component::Additive => state.level + phistar * state.trend,
-            Component::Multiplicative => {
-                if state.trend < 0.0 {
-                    f64::NAN
-                } else {
-                    state.level * state.trend.powf(phistar)
-                }
-            }
-        };
+        let f = trended(shape.trend, state.level, state.trend, phistar);
         // Seasonal state s_{m - i}, cycling: index (m - 1 - i) mod m.
-        let j = (m - 1) as isize - (i % m) as isize;
-        let j = if j < 0 { j + m as isize } else { j } as usize;
-        match shape.season {
-            Component::None => {}
-            Component::Additive => f += state.season(j),
-            Component::Multiplicative => f *= state.season(j),
-        }
-        *slot = f;
+        *slot = seasonalised(shape.season, f, state.season(m - 1 - i % m));
         if i + 1 < h {
             if (phi - 1.0).abs() < TOL {
                 phistar += 1.0;
