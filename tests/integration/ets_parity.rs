@@ -12,9 +12,10 @@
 //! the accuracy of AutoETS on the held-out `<dataset>_test.csv` (MASE and sMAPE) must be no
 //! worse than statsforecast's by more than 0.5 %.
 //!
-//! Vendored: the `ets` forecast and cv files and `selected` of every dataset; the fitted
-//! files only of air_passengers, edge_cases and m1_quarterly (the others are 1.1–1.4 MB each
-//! and were left out to keep the repository small; they matched as well when checked).
+//! Vendored: the `ets` forecast, fitted and cv files and `selected` of every dataset. The
+//! reference's fitted files cover 21 to 72 series each; for daily_synth, intermittent,
+//! m1_monthly and tourism_monthly 12 of those (every k-th id) are vendored, to keep the
+//! repository small. Only the vendored rows are compared.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -48,9 +49,6 @@ const KNOWN_MISMATCHES: &[(&str, &str, &str, &str, &str)] = &[(
      depends on the last bits of the arithmetic; statsforecast picks A,A,A, we pick \
      another seasonal form; the forecasts of both agree to 1e-15",
 )];
-
-/// Fixture files with fitted values (see the module docs).
-const FITTED_FIXTURES: &[&str] = &["air_passengers", "edge_cases", "m1_quarterly"];
 
 /// Test files used for the accuracy comparison (datasets where MASE and sMAPE are finite).
 const ACCURACY_DATASETS: &[&str] = &[
@@ -274,16 +272,14 @@ async fn forecast_fitted_and_accuracy(dataset: &Dataset) {
         &tally(&expected, &forecast, &aliases),
     );
 
-    if FITTED_FIXTURES.contains(&dataset.name) {
-        let expected = Table::from_batches(
-            &read_fixture(&ctx, &format!("{}__ets__fitted.parquet", dataset.name)).await,
-        );
-        check(
-            dataset.name,
-            "fitted",
-            &tally(&expected, &history, &aliases),
-        );
-    }
+    let expected_fitted = Table::from_batches(
+        &read_fixture(&ctx, &format!("{}__ets__fitted.parquet", dataset.name)).await,
+    );
+    check(
+        dataset.name,
+        "fitted",
+        &tally(&expected_fitted, &history, &aliases),
+    );
 
     if ACCURACY_DATASETS.contains(&dataset.name) {
         let train = read_series(&format!("{}_train.csv", dataset.name));
