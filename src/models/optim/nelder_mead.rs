@@ -109,24 +109,35 @@ fn standard_deviation(values: &[f64], scratch: &mut [f64]) -> f64 {
     (eigen_sum(&scratch[..values.len()], 0) / n).sqrt()
 }
 
-/// Column `j` of the `(n + 1) x n` row-major `simplex`, summed as Eigen's
-/// `simplex.colwise().sum()` does for the packet-aligned columns (row 0, then blocks of four
-/// rows added pairwise, then the remaining rows).
-fn packet_column_sum(simplex: &[f64], n: usize, j: usize) -> f64 {
+/// Column sums of the `(n + 1) x n` row-major `simplex` into `sums`, as Eigen's
+/// `simplex.colwise().sum()` forms them: for the packet-aligned columns, row 0, then blocks
+/// of four rows added pairwise, then the remaining rows; an odd last column top to bottom.
+/// Rows are the outer loop so that the columns are added side by side; each column's
+/// additions are the same, in the same order.
+fn column_sums(simplex: &[f64], n: usize, sums: &mut [f64]) {
     let rows = n + 1;
     let block_end = (rows - 1) & !3;
-    let mut sum = simplex[j];
+    let packet_columns = n - n % 2;
+    let row = |i: usize| &simplex[i * n..i * n + packet_columns];
+    sums.copy_from_slice(&simplex[..n]);
+    let packed = &mut sums[..packet_columns];
     let mut i = 1;
     while i < block_end {
-        let at = i * n + j;
-        sum += (simplex[at] + simplex[at + n]) + (simplex[at + 2 * n] + simplex[at + 3 * n]);
+        let (a, b, c, d) = (row(i), row(i + 1), row(i + 2), row(i + 3));
+        for j in 0..packet_columns {
+            packed[j] += (a[j] + b[j]) + (c[j] + d[j]);
+        }
         i += 4;
     }
     while i < rows {
-        sum += simplex[i * n + j];
+        for (sum, v) in packed.iter_mut().zip(row(i)) {
+            *sum += v;
+        }
         i += 1;
     }
-    sum
+    if packet_columns < n {
+        sums[n - 1] = sequential_column_sum(simplex, n, n - 1);
+    }
 }
 
 /// Column `j` summed top to bottom (Eigen's scalar path, used for an odd last column).
@@ -192,7 +203,6 @@ pub(crate) fn nelder_mead<F: FnMut(&[f64]) -> f64>(
     let mut centroid = vec![0.0; n];
     let mut reflected = vec![0.0; n];
     let mut trial = vec![0.0; n];
-    let packet_columns = n - n % 2;
     let dim = n as f64;
 
     let mut best = 0;
@@ -207,13 +217,9 @@ pub(crate) fn nelder_mead<F: FnMut(&[f64]) -> f64>(
 
         // Centroid of all vertices but the worst.
         let worst_row = worst * n;
-        for (j, c) in centroid.iter_mut().enumerate() {
-            let total = if j < packet_columns {
-                packet_column_sum(&simplex, n, j)
-            } else {
-                sequential_column_sum(&simplex, n, j)
-            };
-            *c = (total - simplex[worst_row + j]) / dim;
+        column_sums(&simplex, n, &mut centroid);
+        for (c, w) in centroid.iter_mut().zip(&simplex[worst_row..worst_row + n]) {
+            *c = (*c - w) / dim;
         }
 
         // Reflection.
@@ -300,7 +306,7 @@ pub(crate) fn nelder_mead<F: FnMut(&[f64]) -> f64>(
 
 #[cfg(test)]
 mod tests {
-    use super::{NelderMeadOptions, nelder_mead, standard_deviation};
+    use super::{NelderMeadOptions, column_sums, nelder_mead, standard_deviation};
 
     fn rosenbrock(x: &[f64]) -> f64 {
         (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0] * x[0]).powi(2)
@@ -377,6 +383,42 @@ mod tests {
         assert!(out.value.is_finite());
         assert!(out.x[0] * out.x[0] + out.x[1] * out.x[1] <= 1.0);
         assert!(out.x[0] > 0.9, "{out:?}");
+    }
+
+    #[test]
+    fn column_sums_follow_eigens_order() {
+        // Per column, the additions column_sums must perform (see its docs).
+        fn by_column(simplex: &[f64], n: usize, j: usize) -> f64 {
+            let rows = n + 1;
+            let mut sum = simplex[j];
+            if j == n - 1 && n % 2 == 1 {
+                (1..rows).for_each(|i| sum += simplex[i * n + j]);
+                return sum;
+            }
+            let block_end = (rows - 1) & !3;
+            let mut i = 1;
+            while i < block_end {
+                let at = |r: usize| simplex[r * n + j];
+                sum += (at(i) + at(i + 1)) + (at(i + 2) + at(i + 3));
+                i += 4;
+            }
+            (i..rows).for_each(|r| sum += simplex[r * n + j]);
+            sum
+        }
+        for n in 1..=20 {
+            let simplex: Vec<f64> = (0..(n + 1) * n)
+                .map(|k| ((k * 7919) % 1009) as f64 * 1e-3 + if k % 3 == 0 { 1e12 } else { 0.0 })
+                .collect();
+            let mut sums = vec![0.0; n];
+            column_sums(&simplex, n, &mut sums);
+            for (j, sum) in sums.iter().enumerate() {
+                assert_eq!(
+                    sum.to_bits(),
+                    by_column(&simplex, n, j).to_bits(),
+                    "n={n} j={j}"
+                );
+            }
+        }
     }
 
     #[test]
