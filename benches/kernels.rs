@@ -1,5 +1,5 @@
 //! Per-model kernel cost: fit + forecast of one monthly series (n = 132, h = 18) with
-//! 80/95% intervals and fitted values.
+//! 80/95% intervals and fitted values, one thread.
 //!
 //! ```text
 //! cargo bench --bench kernels
@@ -34,17 +34,36 @@ fn kernels(c: &mut Criterion) {
     )
     .expect("specs parse");
     let mut group = c.benchmark_group("forecast_n132_h18");
-    for spec in &specs {
+    bench_models(&mut group, &specs, &y);
+    group.finish();
+
+    // Optimised state-space models: milliseconds per series, so fewer samples.
+    let specs = parse_model_specs(
+        "AutoETS(season_length=12), AutoETS(season_length=12, model='MAM', alias='ETS_MAM'), \
+         Holt(), HoltWinters(season_length=12)",
+    )
+    .expect("specs parse");
+    let mut group = c.benchmark_group("forecast_n132_h18_ets");
+    group.sample_size(20);
+    bench_models(&mut group, &specs, &y);
+    group.finish();
+}
+
+fn bench_models(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    specs: &[datafusion_forecast::models::ModelSpec],
+    y: &[f64],
+) {
+    for spec in specs {
         let model = build_model(spec).expect("model builds");
         group.bench_function(spec.alias(), |b| {
             b.iter(|| {
                 model
-                    .forecast(black_box(&y), 18, &[80.0, 95.0], true)
+                    .forecast(black_box(y), 18, &[80.0, 95.0], true)
                     .expect("forecast")
             })
         });
     }
-    group.finish();
 }
 
 criterion_group!(benches, kernels);
