@@ -3,9 +3,11 @@
 //!
 //! This is statsforecast's compiled `etscalc` / `etsforecast`, operation for operation (the
 //! same guards against division by ~0, the same `NA` sentinel, the same association order),
-//! so that identical parameters give identical numbers. The seasonal states live in a ring
-//! buffer: statsforecast shifts an array every step, which costs `O(m)`; the values are the
-//! same.
+//! so that identical parameters give identical states, forecasts and residuals. The
+//! seasonal states live in a ring buffer: statsforecast shifts an array every step, which
+//! costs `O(m)`; the values are the same. One deliberate difference: the `Σ ln |f|` term of
+//! multiplicative-error likelihoods is formed through a product (see [`sum_log_abs`]), so
+//! those likelihoods can differ from statsforecast's in the last bits.
 //!
 //! State layout everywhere (as statsforecast's `states` rows): `[l, b?, s_1, ..., s_m]`,
 //! where `b` exists only with a trend and `s_1` is the most recent seasonal state (the one
@@ -249,10 +251,11 @@ fn log_abs(f: f64) -> f64 {
 ///
 /// One `ln` per observation costs more than the whole recursion step, so the sum is taken as
 /// the logarithm of the product, kept exact in its exponent: binary exponents are added as
-/// integers, mantissas (in `[1, 2)`) multiplied in four interleaved products and folded
-/// every 256 factors so that none overflows. This is closer to the exact sum than adding
-/// rounded logarithms (relative error ~1e-15 against up to ~1e-13 for long series). Zero,
-/// subnormal, infinite or NaN forecasts take the term-by-term sum.
+/// integers, mantissas (in `[1, 2)`) multiplied in four interleaved products of at most 256
+/// factors each, folded after every 1024 values so that none overflows. That has one
+/// rounding per factor and one `ln`, where the term-by-term sum has a rounded `ln` and an
+/// addition per term: not the same last bits, no less accurate. Zero, subnormal, infinite
+/// or NaN forecasts take the term-by-term sum.
 fn sum_log_abs(forecasts: &[f64]) -> f64 {
     const EXPONENT_BITS: u64 = 0x7ff0_0000_0000_0000;
     const ONE: u64 = 0x3ff0_0000_0000_0000;
