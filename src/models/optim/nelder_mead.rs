@@ -8,7 +8,8 @@
 //! 2. The simplex has `n + 1` vertices: `n` copies of `x0` whose `i`-th coordinate is
 //!    multiplied by `1 + init_step` (set to `zero_pert` when it is exactly 0), clamped, and
 //!    `x0` itself last.
-//! 3. Each iteration orders the vertices by value (see [`super::sort`]) and stops when the
+//! 3. Each iteration takes the best, second-worst and worst vertices as statsforecast's
+//!    sort of the vertices by value places them (see [`super::sort`]) and stops when the
 //!    population standard deviation of the `n + 1` values is below `tol_std`. Otherwise it
 //!    reflects the worst vertex through the centroid of the others (coefficient `alpha`),
 //!    then tries expansion, outside or inside contraction, and finally shrinks every vertex
