@@ -27,3 +27,12 @@ SELECT * FROM forecast((SELECT unique_id, ds, y FROM 'data/air_passengers.csv'),
                        models => 'SeasonalNaive(season_length=12), RandomWalkWithDrift()',
                        level => [95], fitted => true)
 WHERE time_series_type = 'forecast';
+
+-- 5. Exponential smoothing: AutoETS picks the state-space form by AICc (as statsforecast's
+--    AutoETS does); HoltWinters fixes it to additive trend and season.
+SELECT unique_id, ds, round("AutoETS", 1) AS auto_ets,
+       round("AutoETS-lo-80", 1) AS lo_80, round("AutoETS-hi-80", 1) AS hi_80,
+       round("HoltWinters", 1) AS holt_winters
+FROM forecast('data/air_passengers.csv', h => 6,
+              models => 'AutoETS(season_length=12), HoltWinters(season_length=12)', level => [80])
+ORDER BY ds;

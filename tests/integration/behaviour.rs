@@ -1,5 +1,5 @@
 //! Behaviour through SQL: results do not depend on input row order, batch size or
-//! target_partitions; EXPLAIN ANALYZE reports the forecast metrics.
+//! target_partitions; EXPLAIN ANALYZE reports the forecast metrics; the quick start runs.
 
 use datafusion::arrow::array::{AsArray, RecordBatch};
 use datafusion::arrow::compute::concat_batches;
@@ -126,4 +126,45 @@ async fn failed_and_fallen_back_series_are_counted() {
         line.contains("series_failed=0") && line.contains("series_fallback=3"),
         "{line}"
     );
+}
+
+/// The README's quick start (`sql/quickstart.sql`) runs statement by statement, and its
+/// AutoETS step gives six AirPassengers forecasts with ordered bounds.
+#[tokio::test]
+async fn quickstart_runs() {
+    let script = std::fs::read_to_string("sql/quickstart.sql").expect("quick start script");
+    // As dfcast: files named in quotes are tables.
+    let ctx = session(2).enable_url_table();
+    datafusion_forecast::register(&ctx).unwrap();
+    let mut last = Vec::new();
+    for statement in script.split_inclusive(";\n") {
+        let sql: String = statement
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if sql.trim().is_empty() {
+            continue;
+        }
+        last = ctx
+            .sql(&sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .collect()
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    let table = concat_batches(&last[0].schema(), &last).unwrap();
+    assert_eq!(table.num_rows(), 6);
+    let column = |name: &str| {
+        table
+            .column_by_name(name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .as_primitive::<datafusion::arrow::datatypes::Float64Type>()
+            .clone()
+    };
+    let (lo, mean, hi) = (column("lo_80"), column("auto_ets"), column("hi_80"));
+    for row in 0..6 {
+        assert!(lo.value(row) < mean.value(row) && mean.value(row) < hi.value(row));
+    }
 }
