@@ -128,7 +128,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<()> {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or("warn,datafusion_forecast=info"),
+    )
+    .init();
     let args = Args::parse();
     if !args.quiet {
         println!(

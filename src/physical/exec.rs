@@ -24,6 +24,7 @@ use datafusion::physical_plan::{
 };
 
 use super::metrics::ForecastMetrics;
+use super::progress::Progress;
 use super::series::{PlannedModel, SeriesRunner};
 use super::stream::ForecastStream;
 use super::time::TimeKind;
@@ -38,6 +39,7 @@ pub struct ForecastExec {
     schema: SchemaRef,
     metrics: ExecutionPlanMetricsSet,
     properties: Arc<PlanProperties>,
+    progress: Arc<Progress>,
 }
 
 impl ForecastExec {
@@ -78,12 +80,14 @@ impl ForecastExec {
             levels,
             time_kind,
         };
+        let progress = Arc::new(Progress::new(runner.params.function_name()));
         Ok(Self {
             input,
             runner: Arc::new(runner),
             schema,
             metrics: ExecutionPlanMetricsSet::new(),
             properties,
+            progress,
         })
     }
 
@@ -212,6 +216,7 @@ impl ExecutionPlan for ForecastExec {
             schema: Arc::clone(&self.schema),
             metrics: ExecutionPlanMetricsSet::new(),
             properties,
+            progress: Arc::new(Progress::new(self.runner.params.function_name())),
         }))
     }
 
@@ -232,6 +237,7 @@ impl ExecutionPlan for ForecastExec {
             context.session_config().batch_size(),
             metrics,
             reservation,
+            Arc::clone(&self.progress),
         )))
     }
 

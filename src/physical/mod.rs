@@ -4,6 +4,7 @@
 mod exec;
 mod metrics;
 mod planner;
+mod progress;
 mod series;
 mod stream;
 pub(crate) mod time;

@@ -17,6 +17,7 @@ use futures::{Stream, StreamExt};
 use rayon::prelude::*;
 
 use super::metrics::ForecastMetrics;
+use super::progress::Progress;
 use super::series::{Series, SeriesRows, SeriesRunner};
 use crate::logical::Task;
 
@@ -45,6 +46,9 @@ pub(crate) struct ForecastStream {
     finished: bool,
     batch_size: usize,
     ready: VecDeque<RecordBatch>,
+    progress: Arc<Progress>,
+    /// Whether this stream has told `progress` that it ended.
+    reported_end: bool,
 }
 
 type SendableStream = datafusion::execution::SendableRecordBatchStream;
@@ -57,7 +61,9 @@ impl ForecastStream {
         batch_size: usize,
         metrics: ForecastMetrics,
         reservation: MemoryReservation,
+        progress: Arc<Progress>,
     ) -> Self {
+        progress.start_partition();
         Self {
             input,
             schema,
@@ -70,6 +76,16 @@ impl ForecastStream {
             finished: false,
             batch_size: batch_size.max(1),
             ready: VecDeque::new(),
+            progress,
+            reported_end: false,
+        }
+    }
+
+    /// Tells the shared progress that this partition is done (once).
+    fn report_end(&mut self) {
+        if !self.reported_end {
+            self.reported_end = true;
+            self.progress.finish_partition();
         }
     }
 
@@ -168,6 +184,7 @@ impl ForecastStream {
             self.metrics.record(&series_rows);
             rows.push(series_rows);
         }
+        self.progress.add(chunk.len());
         let batch = self.build_batch(&chunk, &rows)?;
         self.reservation
             .try_resize(self.current.as_ref().map_or(0, |c| c.series.y.len()) * 16)?;
@@ -252,7 +269,11 @@ impl Stream for ForecastStream {
             }
             if self.finished {
                 self.finish_current();
-                return Poll::Ready(self.compute().transpose());
+                let next = self.compute().transpose();
+                if next.is_none() {
+                    self.report_end();
+                }
+                return Poll::Ready(next);
             }
             match self.input.poll_next_unpin(cx) {
                 Poll::Ready(Some(Ok(batch))) => {
@@ -280,6 +301,13 @@ impl Stream for ForecastStream {
                 Poll::Pending => return Poll::Pending,
             }
         }
+    }
+}
+
+impl Drop for ForecastStream {
+    /// A stream dropped early (an error, a LIMIT) still counts as ended.
+    fn drop(&mut self) {
+        self.report_end();
     }
 }
 
