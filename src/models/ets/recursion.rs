@@ -130,6 +130,12 @@ fn one_step(shape: &Shape, phi: f64, state: &State<'_>) -> f64 {
     }
 }
 
+/// `a / b`, or [`HUGE_N`] when `b` is within [`TOL`] of zero.
+#[inline(always)]
+fn guarded_ratio(a: f64, b: f64) -> f64 {
+    if b.abs() < TOL { HUGE_N } else { a / b }
+}
+
 /// Moves the state past observation `y` (statsforecast's `update`).
 #[inline(always)]
 fn update(shape: &Shape, sm: &Smoothing, ratio: f64, state: &mut State<'_>, y: f64) {
@@ -158,39 +164,21 @@ fn update(shape: &Shape, sm: &Smoothing, ratio: f64, state: &mut State<'_>, y: f
     let p = match shape.season {
         Component::None => y,
         Component::Additive => y - s_old,
-        Component::Multiplicative => {
-            if s_old.abs() < TOL {
-                HUGE_N
-            } else {
-                y / s_old
-            }
-        }
+        Component::Multiplicative => guarded_ratio(y, s_old),
     };
     let level = q + sm.alpha * (p - q);
     state.level = level;
     if shape.trend.is_present() {
         let r = match shape.trend {
             Component::Additive => level - old_level,
-            _ => {
-                if old_level.abs() < TOL {
-                    HUGE_N
-                } else {
-                    level / old_level
-                }
-            }
+            _ => guarded_ratio(level, old_level),
         };
         state.trend = phi_b + ratio * (r - phi_b);
     }
     if shape.season.is_present() {
         let t = match shape.season {
             Component::Additive => y - q,
-            _ => {
-                if q.abs() < TOL {
-                    HUGE_N
-                } else {
-                    y / q
-                }
-            }
+            _ => guarded_ratio(y, q),
         };
         state.push(s_old + sm.gamma * (t - s_old));
     }
