@@ -1,7 +1,6 @@
 //! [`ForecastLogicalCodec`]: encodes [`ForecastNode`]s, hands every other node to
 //! Ballista's logical codec.
 
-use std::fmt;
 use std::sync::Arc;
 
 use ballista_core::serde::BallistaLogicalExtensionCodec;
@@ -24,6 +23,7 @@ use crate::logical::ForecastNode;
 /// A [`ForecastNode`] is written as its parameters behind a datafusion-forecast marker;
 /// every other node, table provider, file format and function goes to the wrapped codec
 /// (Ballista's [`BallistaLogicalExtensionCodec`] by default) unchanged.
+#[derive(Debug)]
 pub struct ForecastLogicalCodec {
     inner: Arc<dyn LogicalExtensionCodec>,
 }
@@ -39,14 +39,6 @@ impl Default for ForecastLogicalCodec {
     /// Wraps Ballista's own logical codec.
     fn default() -> Self {
         Self::new(Arc::new(BallistaLogicalExtensionCodec::default()))
-    }
-}
-
-impl fmt::Debug for ForecastLogicalCodec {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ForecastLogicalCodec")
-            .field("inner", &self.inner)
-            .finish()
     }
 }
 

@@ -2,7 +2,6 @@
 //! Ballista's physical codec.
 
 use std::collections::HashSet;
-use std::fmt;
 use std::sync::Arc;
 
 use ballista_core::execution_plans::ShuffleReaderExec;
@@ -35,6 +34,7 @@ use crate::physical::ForecastExec;
 /// Decoding also refuses a Ballista shuffle read that lists one map output twice (see
 /// `check_shuffle_input`): after an executor loss Ballista 55 can hand a stage the same
 /// input twice.
+#[derive(Debug)]
 pub struct ForecastPhysicalCodec {
     inner: Arc<dyn PhysicalExtensionCodec>,
 }
@@ -50,14 +50,6 @@ impl Default for ForecastPhysicalCodec {
     /// Wraps Ballista's own physical codec.
     fn default() -> Self {
         Self::new(Arc::new(BallistaPhysicalExtensionCodec::default()))
-    }
-}
-
-impl fmt::Debug for ForecastPhysicalCodec {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ForecastPhysicalCodec")
-            .field("inner", &self.inner)
-            .finish()
     }
 }
 

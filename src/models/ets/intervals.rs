@@ -22,7 +22,7 @@
 use super::components::Component;
 use super::fit::EtsModel;
 use super::random::Pcg64;
-use super::recursion::{NA, Shape, Smoothing, TOL};
+use super::recursion::{Smoothing, simulate};
 use crate::models::Band;
 use crate::models::intervals::gaussian_bands;
 
@@ -314,102 +314,6 @@ fn class3(model: &EtsModel, h: usize) -> Vec<f64> {
     var
 }
 
-/// statsforecast's `etssimulate` of one path with errors `e` into `out`.
-fn simulate_path(shape: &Shape, sm: &Smoothing, state0: &[f64], e: &[f64], out: &mut [f64]) {
-    let m = shape.m.max(1);
-    let has_trend = shape.trend.is_present();
-    let mut level = state0[0];
-    let mut trend = if has_trend { state0[1] } else { 0.0 };
-    let mut season: Vec<f64> = if shape.season.is_present() {
-        state0[1 + usize::from(has_trend)..1 + usize::from(has_trend) + m].to_vec()
-    } else {
-        vec![0.0; m]
-    };
-    for (i, slot) in out.iter_mut().enumerate() {
-        let old_level = level;
-        let old_trend = trend;
-        let s_old = season[m - 1];
-        let mut f = match shape.trend {
-            Component::None => old_level,
-            Component::Additive => old_level + sm.phi * old_trend,
-            Component::Multiplicative => {
-                if old_trend < 0.0 {
-                    f64::NAN
-                } else {
-                    old_level * old_trend.powf(sm.phi)
-                }
-            }
-        };
-        match shape.season {
-            Component::None => {}
-            Component::Additive => f += s_old,
-            Component::Multiplicative => f *= s_old,
-        }
-        if (f - NA).abs() < TOL {
-            out[0] = NA;
-            return;
-        }
-        let value = if shape.error == Component::Additive {
-            f + e[i]
-        } else {
-            f * (1.0 + e[i])
-        };
-        *slot = value;
-        // State update, as in the recursion.
-        let (q, phi_b) = match shape.trend {
-            Component::None => (old_level, 0.0),
-            Component::Additive => (old_level + sm.phi * old_trend, sm.phi * old_trend),
-            Component::Multiplicative => {
-                let pb = if (sm.phi - 1.0).abs() < TOL {
-                    old_trend
-                } else {
-                    old_trend.powf(sm.phi)
-                };
-                (old_level * pb, pb)
-            }
-        };
-        let p = match shape.season {
-            Component::None => value,
-            Component::Additive => value - s_old,
-            Component::Multiplicative => {
-                if s_old.abs() < TOL {
-                    1e10
-                } else {
-                    value / s_old
-                }
-            }
-        };
-        level = q + sm.alpha * (p - q);
-        if has_trend {
-            let r = match shape.trend {
-                Component::Additive => level - old_level,
-                _ => {
-                    if old_level.abs() < TOL {
-                        1e10
-                    } else {
-                        level / old_level
-                    }
-                }
-            };
-            trend = phi_b + (sm.beta / sm.alpha) * (r - phi_b);
-        }
-        if shape.season.is_present() {
-            let t = match shape.season {
-                Component::Additive => value - q,
-                _ => {
-                    if q.abs() < TOL {
-                        1e10
-                    } else {
-                        value / q
-                    }
-                }
-            };
-            season.rotate_right(1);
-            season[0] = s_old + sm.gamma * (t - s_old);
-        }
-    }
-}
-
 /// `np.quantile(sorted, q)` with the default linear method on sorted data.
 fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     let n = sorted.len();
@@ -446,7 +350,7 @@ fn simulated_bands(model: &EtsModel, h: usize, levels: &[f64]) -> Vec<Band> {
                 // numpy's normal(loc=0, scale=sd): loc + scale * z.
                 *v = 0.0 + sd * rng.standard_normal();
             }
-            simulate_path(&shape, &sm, &model.last_state, &e, path);
+            simulate(&shape, &sm, &model.last_state, &e, path);
         }
     }
     let mut column = vec![0.0; N_PATHS];

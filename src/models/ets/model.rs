@@ -128,16 +128,7 @@ impl Holt {
     }
 
     fn spec(&self) -> SearchSpec {
-        SearchSpec {
-            m: self.season_length,
-            model: ModelString {
-                error: Choice::Fixed(self.error_type),
-                trend: Choice::Fixed(Component::Additive),
-                season: Choice::Fixed(Component::None),
-            },
-            damped: None,
-            phi: f64::NAN,
-        }
+        additive_trend_search(self.season_length, self.error_type, Component::None)
     }
 }
 
@@ -158,16 +149,22 @@ impl HoltWinters {
     }
 
     fn spec(&self) -> SearchSpec {
-        SearchSpec {
-            m: self.season_length,
-            model: ModelString {
-                error: Choice::Fixed(self.error_type),
-                trend: Choice::Fixed(Component::Additive),
-                season: Choice::Fixed(self.error_type),
-            },
-            damped: None,
-            phi: f64::NAN,
-        }
+        additive_trend_search(self.season_length, self.error_type, self.error_type)
+    }
+}
+
+/// The search of `Holt` and `HoltWinters`: the given error and season, an additive trend,
+/// damped or not by AICc.
+fn additive_trend_search(m: usize, error: Component, season: Component) -> SearchSpec {
+    SearchSpec {
+        m,
+        model: ModelString {
+            error: Choice::Fixed(error),
+            trend: Choice::Fixed(Component::Additive),
+            season: Choice::Fixed(season),
+        },
+        damped: None,
+        phi: f64::NAN,
     }
 }
 

@@ -480,6 +480,30 @@ fn forecast_into(shape: &Shape, phi: f64, state: &State<'_>, out: &mut [f64]) {
     }
 }
 
+/// statsforecast's `etssimulate` of one sample path from the state row `state0`: each
+/// step's one-step forecast, perturbed by `e[i]` (added, or relative for multiplicative
+/// errors), becomes the observation the state moves past. A forecast equal to the [`NA`]
+/// sentinel writes `NA` into `out[0]` and ends the path.
+pub(crate) fn simulate(shape: &Shape, sm: &Smoothing, state0: &[f64], e: &[f64], out: &mut [f64]) {
+    let mut ring = Vec::new();
+    let mut state = load(shape, state0, &mut ring);
+    let ratio = sm.beta / sm.alpha;
+    for (slot, &error) in out.iter_mut().zip(e) {
+        let f = one_step(shape, sm.phi, &state);
+        if (f - NA).abs() < TOL {
+            out[0] = NA;
+            return;
+        }
+        let value = if shape.error == Component::Additive {
+            f + error
+        } else {
+            f * (1.0 + error)
+        };
+        *slot = value;
+        update(shape, sm, ratio, &mut state, value);
+    }
+}
+
 /// `h` point forecasts from a state row `[l, b?, s_1..s_m]`.
 pub(crate) fn forecast(shape: &Shape, phi: f64, last_state: &[f64], h: usize) -> Vec<f64> {
     let mut ring = Vec::new();
