@@ -74,6 +74,29 @@ pub(crate) enum Choice {
     Auto,
 }
 
+impl Choice {
+    /// The component, `None` for `Z`.
+    pub(crate) fn fixed(self) -> Option<Component> {
+        match self {
+            Self::Fixed(component) => Some(component),
+            Self::Auto => None,
+        }
+    }
+}
+
+/// statsforecast's `restrict=True` combinations: additive errors with a multiplicative trend
+/// or season, and `M,M,A`. `None` stands for a letter left to the search, which never makes
+/// a combination forbidden by itself.
+pub(crate) fn forbidden(
+    error: Option<Component>,
+    trend: Option<Component>,
+    season: Option<Component>,
+) -> bool {
+    use Component::{Additive as A, Multiplicative as M};
+    (error == Some(A) && (trend == Some(M) || season == Some(M)))
+        || (error == Some(M) && trend == Some(M) && season == Some(A))
+}
+
 /// A parsed `model` string such as `ZZZ` or `MAM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct ModelString {

@@ -1,6 +1,6 @@
 //! The statsforecast classes `AutoETS`, `Holt` and `HoltWinters`, and their fitted state.
 
-use super::components::{Choice, Component, ModelString};
+use super::components::{Choice, Component, ModelString, forbidden};
 use super::fit::EtsModel;
 use super::intervals::forecast_bands;
 use super::recursion::forecast;
@@ -74,12 +74,12 @@ impl AutoEts {
         let model = ModelString::parse(spec.str_param("model")?).map_err(SpecError::new)?;
         let season_length = spec.usize_param("season_length")?;
         let damped = spec.optional_bool_param("damped")?;
-        let fixed = |c: Choice| match c {
-            Choice::Fixed(component) => Some(component),
-            Choice::Auto => None,
-        };
         use Component::{Additive as A, Multiplicative as M, None as N};
-        let (error, trend, season) = (fixed(model.error), fixed(model.trend), fixed(model.season));
+        let (error, trend, season) = (
+            model.error.fixed(),
+            model.trend.fixed(),
+            model.season.fixed(),
+        );
         if season_length == 1 && matches!(season, Some(A | M)) {
             return Err(SpecError::new(format!(
                 "AutoETS: model '{model}' has a seasonal component but season_length is 1 \
@@ -92,9 +92,7 @@ impl AutoEts {
                 "AutoETS: damped=True needs a trend, model '{model}' has none"
             )));
         }
-        if (error == Some(A) && (trend == Some(M) || season == Some(M)))
-            || (error == Some(M) && trend == Some(M) && season == Some(A))
-        {
+        if forbidden(error, trend, season) {
             return Err(SpecError::new(format!(
                 "AutoETS: model '{model}' is a forbidden combination (additive errors with a \
                  multiplicative trend or season, or M,M,A)"

@@ -2,7 +2,7 @@
 //! "tiny datasets" threshold, the candidate forms a `model` string allows, and selection by
 //! AICc. Also the refit-free re-evaluation behind `forward`.
 
-use super::components::{Choice, Component, Form, ModelString};
+use super::components::{Component, Form, ModelString, forbidden};
 use super::fit::{EtsModel, FormError, NMSE, fit_form, run_smoothing, summarise};
 use super::init::{InitError, Params, UPPER};
 use super::recursion::full_pass;
@@ -72,13 +72,9 @@ pub(crate) fn search(y: &[f64], spec: &SearchSpec) -> Result<EtsModel, SearchErr
         return Ok(fit_form(y, spec.m, form, given, &mut upper)?);
     }
 
-    let letter = |c: Choice| match c {
-        Choice::Fixed(component) => Some(component),
-        Choice::Auto => None,
-    };
-    let error = letter(spec.model.error);
-    let trend = letter(spec.model.trend);
-    let mut season = letter(spec.model.season);
+    let error = spec.model.error.fixed();
+    let trend = spec.model.trend.fixed();
+    let mut season = spec.model.season.fixed();
     let m = spec.m;
     if m < 1 || n <= m {
         season = Some(Component::None);
@@ -90,9 +86,7 @@ pub(crate) fn search(y: &[f64], spec: &SearchSpec) -> Result<EtsModel, SearchErr
         season = Some(Component::None);
     }
     use Component::{Additive as A, Multiplicative as M, None as N};
-    if (error == Some(A) && (trend == Some(M) || season == Some(M)))
-        || (error == Some(M) && trend == Some(M) && season == Some(A))
-    {
+    if forbidden(error, trend, season) {
         return Err(SearchError::Refused("forbidden model combination"));
     }
     let data_positive = y.iter().copied().fold(f64::INFINITY, f64::min) > 0.0;
@@ -134,7 +128,7 @@ pub(crate) fn search(y: &[f64], spec: &SearchSpec) -> Result<EtsModel, SearchErr
                     if t == N && d {
                         continue;
                     }
-                    if (e == A && (t == M || s == M)) || (e == M && t == M && s == A) {
+                    if forbidden(Some(e), Some(t), Some(s)) {
                         continue;
                     }
                     if !data_positive && (e == M || s == M) {
