@@ -49,7 +49,9 @@ use std::sync::Arc;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
-pub use physical::{ForecastExec, ForecastExtensionPlanner, ForecastQueryPlanner};
+pub use physical::{
+    ForecastExec, ForecastExtensionPlanner, ForecastQueryPlanner, SortBeforeShuffle,
+};
 pub use sql::ForecastRelationPlanner;
 
 /// Installs the relation planner (`forecast`, `cross_validation`, `generate_panel`) and
@@ -62,7 +64,13 @@ pub use sql::ForecastRelationPlanner;
 /// let state = datafusion_forecast::install(SessionStateBuilder::new().with_default_features()).build();
 /// let ctx = SessionContext::new_with_state(state);
 /// ```
-pub fn install(mut builder: SessionStateBuilder) -> SessionStateBuilder {
+pub fn install(builder: SessionStateBuilder) -> SessionStateBuilder {
+    install_planners(builder).with_physical_optimizer_rule(Arc::new(SortBeforeShuffle))
+}
+
+/// What [`install`] installs but the [`SortBeforeShuffle`] rule: for a Ballista
+/// scheduler, whose shuffles are the cluster's.
+pub fn install_planners(mut builder: SessionStateBuilder) -> SessionStateBuilder {
     let planners = builder.relation_planners().get_or_insert_with(Vec::new);
     planners.extend(sql::relation_planners());
     builder.with_query_planner(Arc::new(ForecastQueryPlanner))

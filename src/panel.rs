@@ -5,16 +5,19 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
+use datafusion::arrow::array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use datafusion::common::Result;
-use rayon::prelude::*;
+use datafusion::execution::memory_pool::MemoryConsumer;
+use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::streaming::PartitionStream;
 
 use crate::logical::Freq;
 use crate::physical::time::{Step, TimeKind};
 
-/// Series per generated batch.
-const SERIES_PER_BATCH: usize = 256;
+/// Series dealt to one partition at a time.
+const SERIES_PER_BLOCK: usize = 256;
 /// 2000-01-01 in days since the epoch.
 const START_DAY: i64 = 10_957;
 
@@ -60,77 +63,228 @@ impl PanelSpec {
         }
     }
 
-    /// Generates the panel as `partitions` lists of batches, in parallel.
-    pub fn generate(&self, partitions: usize) -> Result<Vec<Vec<RecordBatch>>> {
-        let schema = self.schema();
+    /// The time type and the `ds` of the first step.
+    fn time_start(&self) -> (TimeKind, i64) {
         let kind =
             TimeKind::try_new(&self.time_kind_type()).expect("panel time types are supported");
         let start = match kind {
             TimeKind::Date32 => START_DAY,
             _ => START_DAY * 86_400_000_000_000,
         };
-        let batches: Vec<RecordBatch> = (0..self.n_series.div_ceil(SERIES_PER_BATCH))
-            .into_par_iter()
-            .map(|b| {
-                let first = b * SERIES_PER_BATCH;
-                let last = (first + SERIES_PER_BATCH).min(self.n_series);
-                self.batch(first..last, &kind, start, &schema)
-            })
-            .collect::<Result<_>>()?;
-        let partitions = partitions.max(1);
-        let mut out = vec![Vec::new(); partitions];
-        for (i, batch) in batches.into_iter().enumerate() {
-            out[i % partitions].push(batch);
-        }
-        Ok(out)
+        (kind, start)
     }
 
-    fn batch(
-        &self,
-        series: std::ops::Range<usize>,
-        kind: &TimeKind,
-        start: i64,
-        schema: &SchemaRef,
-    ) -> Result<RecordBatch> {
-        let (mut ids, mut ds, mut y) = (Vec::new(), Vec::new(), Vec::new());
-        let mut statics = vec![Vec::new(); self.n_static_features];
-        let season = self.season_length.max(1);
-        for s in series {
-            let mut rng = SplitMix64::new(self.seed, s as u64);
-            let span = (self.max_length - self.min_length + 1) as u64;
-            let length = self.min_length + (rng.next() % span) as usize;
-            let offset = if self.equal_ends {
-                self.max_length - length
-            } else {
-                0
+    /// Bytes of one generated row: id (offset and at most 20 digits), ds, y, statics.
+    pub(crate) fn row_bytes(&self) -> usize {
+        4 + 20 + 8 + 8 + 8 * self.n_static_features
+    }
+}
+
+/// Generates the rows of one partition of a [`PanelSpec`], `batch_rows` at a time, so
+/// memory stays bounded whatever the number and length of the series.
+pub(crate) struct PanelGenerator {
+    spec: PanelSpec,
+    schema: SchemaRef,
+    kind: TimeKind,
+    start: i64,
+    partitions: usize,
+    /// The next series to start: blocks of [`SERIES_PER_BLOCK`] series are dealt to the
+    /// partitions round-robin, so the panel does not depend on the partition count.
+    next_series: usize,
+    /// The series being generated and the next position in it.
+    current: Option<SeriesState>,
+    batch_rows: usize,
+}
+
+struct SeriesState {
+    id: String,
+    rng: SplitMix64,
+    level: f64,
+    length: usize,
+    offset: usize,
+    features: Vec<i64>,
+    next: usize,
+}
+
+impl PanelGenerator {
+    /// The generator of partition `partition` of `partitions`.
+    pub(crate) fn new(
+        spec: PanelSpec,
+        partition: usize,
+        partitions: usize,
+        batch_rows: usize,
+    ) -> Self {
+        let (kind, start) = spec.time_start();
+        Self {
+            schema: spec.schema(),
+            spec,
+            kind,
+            start,
+            partitions: partitions.max(1),
+            next_series: partition * SERIES_PER_BLOCK,
+            current: None,
+            batch_rows: batch_rows.max(1),
+        }
+    }
+
+    fn take_series(&mut self) -> Option<usize> {
+        let s = self.next_series;
+        if s >= self.spec.n_series {
+            return None;
+        }
+        self.next_series = if (s + 1) % SERIES_PER_BLOCK == 0 {
+            s + 1 + (self.partitions - 1) * SERIES_PER_BLOCK
+        } else {
+            s + 1
+        };
+        Some(s)
+    }
+
+    /// Upper bound of the bytes of the next batch.
+    pub(crate) fn batch_bytes(&self) -> usize {
+        self.batch_rows * self.spec.row_bytes()
+    }
+
+    fn start_series(&self, s: usize) -> SeriesState {
+        let spec = &self.spec;
+        let mut rng = SplitMix64::new(spec.seed, s as u64);
+        let span = (spec.max_length - spec.min_length + 1) as u64;
+        let length = spec.min_length + (rng.next() % span) as usize;
+        let offset = if spec.equal_ends {
+            spec.max_length - length
+        } else {
+            0
+        };
+        let features = (0..spec.n_static_features)
+            .map(|_| (rng.next() % 100) as i64)
+            .collect();
+        SeriesState {
+            id: s.to_string(),
+            rng,
+            level: (s % 10) as f64,
+            length,
+            offset,
+            features,
+            next: 0,
+        }
+    }
+
+    /// The next batch, or `None` when the partition is done.
+    pub(crate) fn next_batch(&mut self) -> Result<Option<RecordBatch>> {
+        let capacity = self.batch_rows;
+        let mut ids = StringBuilder::with_capacity(capacity, capacity * 8);
+        let mut ds = Vec::with_capacity(capacity);
+        let mut y = Vec::with_capacity(capacity);
+        let mut statics = vec![Vec::with_capacity(capacity); self.spec.n_static_features];
+        let season = self.spec.season_length.max(1);
+        let step = Step::Freq(self.spec.freq);
+        while y.len() < capacity {
+            let state = match self.current.as_mut() {
+                Some(state) if state.next < state.length => state,
+                _ => match self.take_series() {
+                    Some(s) => {
+                        self.current = Some(self.start_series(s));
+                        continue;
+                    }
+                    None => break,
+                },
             };
-            let features: Vec<i64> = (0..self.n_static_features)
-                .map(|_| (rng.next() % 100) as i64)
-                .collect();
-            let level = (s % 10) as f64;
-            let id = s.to_string();
-            for t in 0..length {
-                ids.push(id.clone());
-                let position = (offset + t) as i64;
+            let rows = (state.length - state.next).min(capacity - y.len());
+            for t in state.next..state.next + rows {
+                ids.append_value(&state.id);
+                let position = (state.offset + t) as i64;
                 ds.push(
-                    kind.advance(start, Step::Freq(self.freq), position)
-                        .unwrap_or(start),
+                    self.kind
+                        .advance(self.start, step, position)
+                        .unwrap_or(self.start),
                 );
-                y.push(level + (t % season) as f64 + 0.5 * rng.uniform());
-                for (column, value) in statics.iter_mut().zip(&features) {
+                y.push(state.level + (t % season) as f64 + 0.5 * state.rng.uniform());
+                for (column, value) in statics.iter_mut().zip(&state.features) {
                     column.push(*value);
                 }
             }
+            state.next += rows;
+        }
+        if y.is_empty() {
+            return Ok(None);
         }
         let mut columns: Vec<ArrayRef> = vec![
-            Arc::new(StringArray::from(ids)),
-            kind.to_array(ds),
+            Arc::new(ids.finish()),
+            self.kind.to_array(ds),
             Arc::new(Float64Array::from(y)),
         ];
         for column in statics {
             columns.push(Arc::new(Int64Array::from(column)));
         }
-        Ok(RecordBatch::try_new(Arc::clone(schema), columns)?)
+        Ok(Some(RecordBatch::try_new(
+            Arc::clone(&self.schema),
+            columns,
+        )?))
+    }
+}
+
+/// One partition of `generate_panel(...)`'s scan: a [`PanelGenerator`] whose batches are
+/// accounted in the session's memory pool.
+#[derive(Debug)]
+pub(crate) struct PanelPartition {
+    spec: PanelSpec,
+    schema: SchemaRef,
+    partition: usize,
+    partitions: usize,
+}
+
+impl PanelPartition {
+    /// The `partitions` partitions of the panel.
+    pub(crate) fn all(spec: &PanelSpec, partitions: usize) -> Vec<Arc<dyn PartitionStream>> {
+        let partitions = partitions.max(1);
+        (0..partitions)
+            .map(|partition| {
+                Arc::new(Self {
+                    spec: spec.clone(),
+                    schema: spec.schema(),
+                    partition,
+                    partitions,
+                }) as Arc<dyn PartitionStream>
+            })
+            .collect()
+    }
+}
+
+impl PartitionStream for PanelPartition {
+    fn schema(&self) -> &SchemaRef {
+        &self.schema
+    }
+
+    fn execute(&self, ctx: Arc<TaskContext>) -> SendableRecordBatchStream {
+        let generator = PanelGenerator::new(
+            self.spec.clone(),
+            self.partition,
+            self.partitions,
+            ctx.session_config().batch_size(),
+        );
+        let reservation = MemoryConsumer::new(format!("generate_panel[{}]", self.partition))
+            .register(ctx.memory_pool());
+        let batches = futures::stream::try_unfold(
+            (generator, reservation),
+            |(mut generator, reservation)| async move {
+                // The batch being built is accounted until the next one replaces it.
+                reservation
+                    .try_resize(generator.batch_bytes())
+                    .map_err(|e| {
+                        e.context(format!(
+                            "generate_panel: one batch of {} rows needs ~{} bytes",
+                            generator.batch_rows,
+                            generator.batch_bytes()
+                        ))
+                    })?;
+                let batch = generator.next_batch()?;
+                Ok(batch.map(|batch| (batch, (generator, reservation))))
+            },
+        );
+        Box::pin(RecordBatchStreamAdapter::new(
+            Arc::clone(&self.schema),
+            batches,
+        ))
     }
 }
 
@@ -174,13 +328,56 @@ mod tests {
         }
     }
 
+    fn generate(spec: &PanelSpec, partitions: usize, batch_rows: usize) -> Vec<RecordBatch> {
+        let mut batches = Vec::new();
+        for p in 0..partitions {
+            let mut generator = PanelGenerator::new(spec.clone(), p, partitions, batch_rows);
+            while let Some(batch) = generator.next_batch().unwrap() {
+                assert!(batch.num_rows() <= batch_rows);
+                batches.push(batch);
+            }
+        }
+        batches
+    }
+
+    /// Rows sorted by (id, ds), as strings, to compare panels cut differently.
+    fn sorted_rows(batches: &[RecordBatch]) -> Vec<String> {
+        let batch = datafusion::arrow::compute::concat_batches(&spec().schema(), batches).unwrap();
+        let mut rows: Vec<String> = (0..batch.num_rows())
+            .map(|i| {
+                let mut key = String::new();
+                for c in batch.columns() {
+                    let cell =
+                        datafusion::arrow::util::display::array_value_to_string(c, i).unwrap();
+                    key.push_str(&format!("{cell:>24}|"));
+                }
+                key
+            })
+            .collect();
+        rows.sort();
+        rows
+    }
+
     #[test]
-    fn deterministic_and_independent_of_partitions() {
-        let one: Vec<RecordBatch> = spec().generate(1).unwrap().concat();
-        let four: Vec<RecordBatch> = spec().generate(4).unwrap().concat();
-        let rows = |b: &[RecordBatch]| b.iter().map(|b| b.num_rows()).sum::<usize>();
-        assert_eq!(rows(&one), rows(&four));
-        assert_eq!(spec().generate(1).unwrap(), spec().generate(1).unwrap());
-        assert!(rows(&one) >= 600 * 5 && rows(&one) <= 600 * 20);
+    fn deterministic_and_independent_of_partitions_and_batch_size() {
+        let one = generate(&spec(), 1, 8192);
+        let many = generate(&spec(), 4, 7);
+        assert_eq!(sorted_rows(&one), sorted_rows(&many));
+        assert_eq!(one, generate(&spec(), 1, 8192));
+        let rows: usize = one.iter().map(|b| b.num_rows()).sum();
+        assert!((600 * 5..=600 * 20).contains(&rows));
+    }
+
+    #[test]
+    fn a_series_longer_than_a_batch_is_cut() {
+        let spec = PanelSpec {
+            n_series: 3,
+            min_length: 1000,
+            max_length: 1000,
+            ..spec()
+        };
+        let batches = generate(&spec, 2, 64);
+        assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 3000);
+        assert!(batches.iter().all(|b| b.num_rows() <= 64));
     }
 }

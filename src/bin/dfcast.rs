@@ -82,7 +82,7 @@ struct Args {
     )]
     quiet: bool,
 
-    #[clap(long, help = "Specify the memory pool type 'greedy' or 'fair'", default_value_t = PoolType::Greedy)]
+    #[clap(long, help = "Specify the memory pool type 'greedy' or 'fair' (default: fair, which lets the sorts below a forecast spill in turn; see docs/memory.md)", default_value_t = PoolType::Fair)]
     mem_pool_type: PoolType,
 
     #[clap(

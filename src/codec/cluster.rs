@@ -33,12 +33,12 @@ pub fn scheduler_config(config: SchedulerConfig) -> SchedulerConfig {
 /// The session state a scheduler plans a client's queries with: Ballista's default
 /// (its optimizer rules and functions), object stores for `file://`, `http(s)://` and
 /// `s3://` inputs, and this crate's query planner, which turns `ForecastNode`s into
-/// `ForecastExec`s.
+/// `ForecastExec`s (DataFusion's hash repartition stays: it becomes Ballista's shuffle).
 pub fn scheduler_session_state(config: SessionConfig) -> Result<SessionState> {
     let runtime = object_store_runtime(&config, None)?;
     let state = default_session_builder(config)?;
     let builder = SessionStateBuilder::new_from_existing(state).with_runtime_env(runtime);
-    Ok(crate::install(builder).build())
+    Ok(crate::install_planners(builder).build())
 }
 
 /// `config` with this crate's codecs and the S3-aware session config and runtime of the

@@ -9,7 +9,6 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::common::{Result, internal_err, plan_datafusion_err};
 use datafusion::execution::TaskContext;
-use datafusion::execution::memory_pool::MemoryConsumer;
 use datafusion::physical_expr::expressions::Column;
 use datafusion::physical_expr::{
     EquivalenceProperties, LexRequirement, OrderingRequirements, Partitioning, PhysicalExpr,
@@ -23,6 +22,7 @@ use datafusion::physical_plan::{
     PlanProperties, SendableRecordBatchStream,
 };
 
+use super::memory::ExecMemory;
 use super::metrics::ForecastMetrics;
 use super::progress::Progress;
 use super::series::{PlannedModel, SeriesRunner};
@@ -228,15 +228,18 @@ impl ExecutionPlan for ForecastExec {
         let input = self.input.execute(partition, Arc::clone(&context))?;
         let aliases: Vec<String> = self.runner.models.iter().map(|m| m.alias.clone()).collect();
         let metrics = ForecastMetrics::new(&self.metrics, partition, &aliases);
-        let reservation = MemoryConsumer::new(format!("{}[{partition}]", self.name()))
-            .register(context.memory_pool());
+        let memory = ExecMemory::try_new(
+            format!("{}[{partition}]", self.name()),
+            context.memory_pool(),
+            self.runner.params.function_name(),
+        )?;
         Ok(Box::pin(ForecastStream::new(
             input,
             Arc::clone(&self.schema),
             Arc::clone(&self.runner),
             context.session_config().batch_size(),
             metrics,
-            reservation,
+            memory,
             Arc::clone(&self.progress),
         )))
     }

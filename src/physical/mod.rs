@@ -2,12 +2,15 @@
 //! stream that cuts sorted batches into series and runs the models on them.
 
 mod exec;
+mod memory;
 mod metrics;
 mod planner;
 mod progress;
 mod series;
+mod shuffle;
 mod stream;
 pub(crate) mod time;
 
 pub use exec::ForecastExec;
 pub use planner::{ForecastExtensionPlanner, ForecastQueryPlanner};
+pub use shuffle::SortBeforeShuffle;

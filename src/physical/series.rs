@@ -78,6 +78,25 @@ impl SeriesRunner {
         self.models.iter().map(|m| self.width(m)).sum()
     }
 
+    /// Output rows of a series of `n` observations.
+    pub(crate) fn output_rows(&self, n: usize) -> usize {
+        let h = self.params.h;
+        match &self.params.task {
+            Task::Forecast { fitted: true } => h.saturating_add(n),
+            Task::Forecast { fitted: false } => h,
+            // A series too short for the windows is an error, with no output.
+            Task::CrossValidation(cv) if n <= cv.test_size => 0,
+            Task::CrossValidation(cv) => h.saturating_mul(cv.n_windows),
+        }
+    }
+
+    /// Bytes an output row takes while it is built: each value column as the model's
+    /// result, our row buffer (`Option<f64>`) and the Arrow array, plus id, `ds`, `cutoff`
+    /// and `y`.
+    pub(crate) fn output_row_bytes(&self) -> usize {
+        self.value_columns() * 32 + 64
+    }
+
     /// Computes the output rows of one series, or an error naming it.
     pub(crate) fn run(&self, series: &Series) -> Result<SeriesRows, String> {
         self.check(series)?;

@@ -12,19 +12,19 @@ use datafusion::arrow::compute::{cast, concat, partition, take};
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type, SchemaRef};
 use datafusion::common::{DataFusionError, Result, ScalarValue, exec_datafusion_err};
 use datafusion::execution::RecordBatchStream;
-use datafusion::execution::memory_pool::MemoryReservation;
 use futures::{Stream, StreamExt};
 use rayon::prelude::*;
 
+use super::memory::{CHUNK_INPUT_ROWS, CHUNK_OUTPUT_BYTES, ExecMemory};
 use super::metrics::ForecastMetrics;
 use super::progress::Progress;
 use super::series::{Series, SeriesRows, SeriesRunner};
 use crate::logical::Task;
 
-/// Complete series are handed to the models in chunks of at most this many series...
+/// Complete series are handed to the models in chunks of at most this many series, or
+/// [`CHUNK_INPUT_ROWS`] input rows, or [`CHUNK_OUTPUT_BYTES`] of output, whichever
+/// comes first.
 const CHUNK_SERIES: usize = 256;
-/// ...or this many input rows, whichever comes first.
-const CHUNK_ROWS: usize = 1 << 16;
 
 /// A series whose rows are still arriving, or waiting for the models.
 struct Buffered {
@@ -39,10 +39,12 @@ pub(crate) struct ForecastStream {
     schema: SchemaRef,
     runner: Arc<SeriesRunner>,
     metrics: ForecastMetrics,
-    reservation: MemoryReservation,
+    memory: ExecMemory,
     current: Option<Buffered>,
     complete: Vec<Buffered>,
     complete_rows: usize,
+    /// Estimated bytes of the output of `complete`.
+    complete_output_bytes: usize,
     finished: bool,
     batch_size: usize,
     ready: VecDeque<RecordBatch>,
@@ -60,7 +62,7 @@ impl ForecastStream {
         runner: Arc<SeriesRunner>,
         batch_size: usize,
         metrics: ForecastMetrics,
-        reservation: MemoryReservation,
+        memory: ExecMemory,
         progress: Arc<Progress>,
     ) -> Self {
         progress.start_partition();
@@ -69,10 +71,11 @@ impl ForecastStream {
             schema,
             runner,
             metrics,
-            reservation,
+            memory,
             current: None,
             complete: Vec::new(),
             complete_rows: 0,
+            complete_output_bytes: 0,
             finished: false,
             batch_size: batch_size.max(1),
             ready: VecDeque::new(),
@@ -123,9 +126,11 @@ impl ForecastStream {
                     label: id.to_string(),
                     ..Series::default()
                 };
+                // A copy, so the buffered series does not keep the whole input batch alive.
+                let id_array = concat(&[ids.slice(range.start, 1).as_ref()])?;
                 self.current = Some(Buffered {
                     id,
-                    id_array: ids.slice(range.start, 1),
+                    id_array,
                     series,
                 });
             }
@@ -138,21 +143,41 @@ impl ForecastStream {
                     .map(|i| if y.is_null(i) { f64::NAN } else { y.value(i) }),
             );
         }
-        let buffered: usize =
-            self.complete_rows + self.current.as_ref().map_or(0, |c| c.series.y.len());
-        self.reservation.try_resize(buffered * 16)?;
-        Ok(())
+        self.hold_input()
+    }
+
+    /// Accounts the buffered input rows.
+    fn hold_input(&mut self) -> Result<()> {
+        let current_rows = self.current.as_ref().map_or(0, |c| c.series.y.len());
+        let rows = self.complete_rows + current_rows;
+        let current = &self.current;
+        self.memory
+            .try_hold(rows.saturating_mul(16), || match current {
+                Some(c) if current_rows > CHUNK_INPUT_ROWS => format!(
+                    "buffering series '{}' ({current_rows} rows so far)",
+                    c.series.label
+                ),
+                _ => format!("buffering {rows} input rows"),
+            })
     }
 
     fn finish_current(&mut self) {
         if let Some(done) = self.current.take() {
-            self.complete_rows += done.series.y.len();
+            let n = done.series.y.len();
+            self.complete_rows += n;
+            self.complete_output_bytes = self.complete_output_bytes.saturating_add(
+                self.runner
+                    .output_rows(n)
+                    .saturating_mul(self.runner.output_row_bytes()),
+            );
             self.complete.push(done);
         }
     }
 
     fn chunk_ready(&self) -> bool {
-        self.complete.len() >= CHUNK_SERIES || self.complete_rows >= CHUNK_ROWS
+        self.complete.len() >= CHUNK_SERIES
+            || self.complete_rows >= CHUNK_INPUT_ROWS
+            || self.complete_output_bytes >= CHUNK_OUTPUT_BYTES
     }
 
     /// Runs the models on every complete series and queues their output, cut into
@@ -164,8 +189,34 @@ impl ForecastStream {
         if self.complete.is_empty() {
             return Ok(None);
         }
+        // The chunk's output is accounted before it is built (a single series with a
+        // huge horizon fails here, naming itself, instead of aborting an allocation).
+        let input_bytes = (self.complete_rows
+            + self.current.as_ref().map_or(0, |c| c.series.y.len()))
+        .saturating_mul(16);
+        let output_bytes = self.complete_output_bytes;
+        let complete = &self.complete;
+        let runner = &self.runner;
+        self.memory
+            .try_hold(input_bytes.saturating_add(output_bytes), || {
+                let largest = complete
+                    .iter()
+                    .max_by_key(|b| b.series.y.len())
+                    .expect("the chunk is not empty");
+                let rows = runner.output_rows(largest.series.y.len());
+                if complete.len() == 1 {
+                    format!(
+                        "the output of series '{}' ({rows} rows of {} value columns)",
+                        largest.series.label,
+                        runner.value_columns()
+                    )
+                } else {
+                    format!("the output of {} series", complete.len())
+                }
+            })?;
         let chunk = std::mem::take(&mut self.complete);
         self.complete_rows = 0;
+        self.complete_output_bytes = 0;
         let elapsed = self.metrics.baseline.elapsed_compute().clone();
         let _timer = elapsed.timer();
         let runner = Arc::clone(&self.runner);
@@ -186,8 +237,9 @@ impl ForecastStream {
         }
         self.progress.add(chunk.len());
         let batch = self.build_batch(&chunk, &rows)?;
-        self.reservation
-            .try_resize(self.current.as_ref().map_or(0, |c| c.series.y.len()) * 16)?;
+        drop(rows);
+        drop(chunk);
+        self.hold_input()?;
         let mut offset = 0;
         while offset < batch.num_rows() {
             let len = self.batch_size.min(batch.num_rows() - offset);

@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
+use datafusion::catalog::streaming::StreamingTable;
 use datafusion::common::{Result, plan_datafusion_err, plan_err};
-use datafusion::datasource::{MemTable, provider_as_source};
+use datafusion::datasource::provider_as_source;
 use datafusion::logical_expr::{LogicalPlan, LogicalPlanBuilder};
 
 use super::Args;
 use crate::logical::Freq;
-use crate::panel::PanelSpec;
+use crate::panel::{PanelPartition, PanelSpec};
 
 const ARGS: &[&str] = &[
     "n_series",
@@ -55,7 +56,7 @@ pub(super) fn plan_generate_panel(mut args: Args) -> Result<LogicalPlan> {
         seed: args.non_negative_int("seed")?.unwrap_or(0),
     };
     let partitions = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let table = MemTable::try_new(spec.schema(), spec.generate(partitions)?)?;
+    let table = StreamingTable::try_new(spec.schema(), PanelPartition::all(&spec, partitions))?;
     LogicalPlanBuilder::scan("generate_panel", provider_as_source(Arc::new(table)), None)?.build()
 }
 

@@ -4,4 +4,5 @@
 mod behaviour;
 mod common;
 mod ets_parity;
+mod memory;
 mod parity;

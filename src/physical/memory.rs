@@ -1,0 +1,153 @@
+//! Memory accounting of the forecast exec: a working budget taken from the session's
+//! memory pool when a partition starts, so the spilling sort below it can never starve
+//! it, and exact growth (with a message naming the series) beyond it.
+
+use std::sync::Arc;
+
+use datafusion::common::{DataFusionError, Result};
+use datafusion::execution::memory_pool::{
+    MemoryConsumer, MemoryLimit, MemoryPool, MemoryReservation,
+};
+
+/// Input rows buffered before the models run (16 bytes each: `ds` and `y`).
+pub(crate) const CHUNK_INPUT_ROWS: usize = 1 << 15;
+/// Estimated output bytes of one chunk of series.
+pub(crate) const CHUNK_OUTPUT_BYTES: usize = 2 << 20;
+/// Reserved for each partition when it starts: a full input chunk and a full output chunk.
+const WORKING_BUDGET: usize = CHUNK_INPUT_ROWS * 16 + CHUNK_OUTPUT_BYTES;
+
+/// The memory one partition of the exec holds, as accounted in the pool.
+#[derive(Debug)]
+pub(crate) struct ExecMemory {
+    reservation: MemoryReservation,
+    pool: Arc<dyn MemoryPool>,
+    function: &'static str,
+}
+
+impl ExecMemory {
+    /// Registers the partition and takes its working budget.
+    pub(crate) fn try_new(
+        name: String,
+        pool: &Arc<dyn MemoryPool>,
+        function: &'static str,
+    ) -> Result<Self> {
+        let reservation = MemoryConsumer::new(name).register(pool);
+        reservation.try_grow(WORKING_BUDGET).map_err(|e| {
+            e.context(format!(
+                "{function}: each partition needs {} of working memory; raise the memory \
+                 limit or lower datafusion.execution.target_partitions",
+                human(WORKING_BUDGET)
+            ))
+        })?;
+        Ok(Self {
+            reservation,
+            pool: Arc::clone(pool),
+            function,
+        })
+    }
+
+    /// Accounts `bytes` (input held plus output being built); within the working budget
+    /// this never fails. `what` says what needs the memory, for the error.
+    pub(crate) fn try_hold(&mut self, bytes: usize, what: impl FnOnce() -> String) -> Result<()> {
+        let target = bytes.max(WORKING_BUDGET);
+        let fits_machine = match self.pool.memory_limit() {
+            MemoryLimit::Finite(_) => true,
+            // Without a limit, still refuse what the machine cannot hold rather than let an
+            // allocation abort the process.
+            _ => available_memory().is_none_or(|free| bytes <= free),
+        };
+        let result = if fits_machine {
+            self.reservation.try_resize(target)
+        } else {
+            Err(DataFusionError::ResourcesExhausted(format!(
+                "{} needed, {} of memory available on this machine",
+                human(bytes),
+                human(available_memory().unwrap_or(0))
+            )))
+        };
+        result.map_err(|e| {
+            e.context(format!(
+                "{}: {} needs ~{}",
+                self.function,
+                what(),
+                human(bytes)
+            ))
+        })
+    }
+}
+
+/// Bytes the operating system reports as available (Linux), if known.
+fn available_memory() -> Option<usize> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    kib.checked_mul(1024)
+}
+
+/// `12.3 MB`-style sizes for messages.
+pub(crate) fn human(bytes: usize) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::execution::memory_pool::GreedyMemoryPool;
+
+    #[test]
+    fn budget_first_then_exact_growth_with_a_named_cause() {
+        let pool: Arc<dyn MemoryPool> = Arc::new(GreedyMemoryPool::new(WORKING_BUDGET + 1000));
+        let mut memory = ExecMemory::try_new("test".into(), &pool, "forecast").unwrap();
+        assert_eq!(pool.reserved(), WORKING_BUDGET);
+        memory.try_hold(10, || unreachable!()).unwrap();
+        assert_eq!(pool.reserved(), WORKING_BUDGET);
+        memory
+            .try_hold(WORKING_BUDGET + 1000, || unreachable!())
+            .unwrap();
+        let error = memory
+            .try_hold(WORKING_BUDGET + 1001, || "the output of series 'a'".into())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("forecast: the output of series 'a' needs ~"),
+            "{error}"
+        );
+        assert!(error.contains("Resources exhausted"), "{error}");
+        let second = ExecMemory::try_new("second".into(), &pool, "forecast")
+            .unwrap_err()
+            .to_string();
+        assert!(second.contains("each partition needs 2.5 MB"), "{second}");
+    }
+
+    #[test]
+    fn without_a_limit_what_the_machine_cannot_hold_is_refused() {
+        let pool: Arc<dyn MemoryPool> =
+            Arc::new(datafusion::execution::memory_pool::UnboundedMemoryPool::default());
+        let mut memory = ExecMemory::try_new("test".into(), &pool, "forecast").unwrap();
+        if available_memory().is_some() {
+            let error = memory
+                .try_hold(usize::MAX / 2, || "the output of series 'a'".into())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("available on this machine"), "{error}");
+        }
+        memory.try_hold(1 << 20, || unreachable!()).unwrap();
+    }
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(human(512), "512 B");
+        assert_eq!(human(3 << 20), "3.0 MB");
+    }
+}
