@@ -74,6 +74,17 @@ impl PanelSpec {
         (kind, start)
     }
 
+    /// The whole panel in memory as `partitions` lists of batches of at most
+    /// `batch_rows` rows (for small panels: `generate_panel(...)` streams instead).
+    pub fn generate(&self, partitions: usize, batch_rows: usize) -> Result<Vec<Vec<RecordBatch>>> {
+        (0..partitions.max(1))
+            .map(|p| {
+                let mut generator = PanelGenerator::new(self.clone(), p, partitions, batch_rows);
+                std::iter::from_fn(|| generator.next_batch().transpose()).collect()
+            })
+            .collect()
+    }
+
     /// Bytes of one generated row: id (offset and at most 20 digits), ds, y, statics.
     pub(crate) fn row_bytes(&self) -> usize {
         4 + 20 + 8 + 8 + 8 * self.n_static_features
@@ -329,14 +340,8 @@ mod tests {
     }
 
     fn generate(spec: &PanelSpec, partitions: usize, batch_rows: usize) -> Vec<RecordBatch> {
-        let mut batches = Vec::new();
-        for p in 0..partitions {
-            let mut generator = PanelGenerator::new(spec.clone(), p, partitions, batch_rows);
-            while let Some(batch) = generator.next_batch().unwrap() {
-                assert!(batch.num_rows() <= batch_rows);
-                batches.push(batch);
-            }
-        }
+        let batches = spec.generate(partitions, batch_rows).unwrap().concat();
+        assert!(batches.iter().all(|b| b.num_rows() <= batch_rows));
         batches
     }
 

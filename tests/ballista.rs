@@ -108,6 +108,38 @@ async fn cluster_results_equal_local_results() {
     cluster::remove_dir(&dir);
 }
 
+/// Executors with a small memory pool each (Ballista's `--memory-pool-size`, a fair pool
+/// per task) run their share spilling, and return exactly the local rows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn memory_limited_executors_return_the_local_rows() {
+    let _serial = ONE_CLUSTER_AT_A_TIME.lock().await;
+    let dir = scratch_dir("data");
+    let panel = write_panel(&dir, 6000, 100, 300, 4);
+    let options = Options {
+        kind: Executors::Children,
+        policy: ballista_core::config::TaskSchedulingPolicy::PullStaged,
+        // Per executor, split over its 2 vcores: the panel (~1.2M rows) is far larger.
+        memory_pool_bytes: Some(24 << 20),
+        ..Options::default()
+    };
+    let cluster = Cluster::start(options).await;
+    let local = local_context(&panel).await;
+    let remote = remote_context(&cluster, &panel).await;
+    for sql in [
+        "SELECT * FROM forecast('panel', h => 7, models => 'Naive(), SeasonalNaive(season_length=7)', level => [80])",
+        "SELECT * FROM cross_validation('panel', h => 7, n_windows => 2, step_size => 7, models => 'HistoricAverage()')",
+    ] {
+        let expected = rows(&run(&local, sql).await.expect("local run"));
+        let actual = rows(&run(&remote, sql).await.expect("memory-limited cluster run"));
+        assert_eq!(actual.len(), expected.len(), "row count of {sql}");
+        assert!(
+            actual == expected,
+            "cluster rows differ from local rows for {sql}"
+        );
+    }
+    cluster::remove_dir(&dir);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn distributed_explain_shows_the_shuffle_before_the_forecast() {
     let _serial = ONE_CLUSTER_AT_A_TIME.lock().await;

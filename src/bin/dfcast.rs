@@ -14,6 +14,7 @@ use datafusion::config::ConfigOptions;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::context::SessionConfig;
+use datafusion::execution::disk_manager::DiskManagerBuilder;
 use datafusion::execution::memory_pool::{
     FairSpillPool, GreedyMemoryPool, MemoryPool, TrackConsumersPool,
 };
@@ -118,6 +119,9 @@ impl Args {
     }
 }
 
+/// Spill files one merge pass opens under a memory limit.
+const SPILL_MERGE_FAN_IN: usize = 16;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     if let Err(e) = run().await {
@@ -159,7 +163,11 @@ async fn run() -> Result<()> {
                 Arc::new(TrackConsumersPool::new(GreedyMemoryPool::new(limit), top))
             }
         };
-        runtime = runtime.with_memory_pool(pool);
+        // A spill merge opens at most 16 files per pass, so that one sort's merge does
+        // not take the whole pool from the others (see docs/memory.md).
+        runtime = runtime.with_memory_pool(pool).with_disk_manager_builder(
+            DiskManagerBuilder::default().with_max_spill_merge_fan_in(SPILL_MERGE_FAN_IN),
+        );
     }
     let registry = Arc::new(
         InstrumentedObjectStoreRegistry::new()

@@ -231,6 +231,7 @@ impl ExecutionPlan for ForecastExec {
         let memory = ExecMemory::try_new(
             format!("{}[{partition}]", self.name()),
             context.memory_pool(),
+            self.properties.partitioning.partition_count(),
             self.runner.params.function_name(),
         )?;
         Ok(Box::pin(ForecastStream::new(

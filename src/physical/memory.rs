@@ -9,12 +9,11 @@ use datafusion::execution::memory_pool::{
     MemoryConsumer, MemoryLimit, MemoryPool, MemoryReservation,
 };
 
-/// Input rows buffered before the models run (16 bytes each: `ds` and `y`).
-pub(crate) const CHUNK_INPUT_ROWS: usize = 1 << 15;
-/// Estimated output bytes of one chunk of series.
-pub(crate) const CHUNK_OUTPUT_BYTES: usize = 2 << 20;
-/// Reserved for each partition when it starts: a full input chunk and a full output chunk.
-const WORKING_BUDGET: usize = CHUNK_INPUT_ROWS * 16 + CHUNK_OUTPUT_BYTES;
+/// Working memory of one partition: half for a chunk of input (16 bytes a row: `ds` and
+/// `y`), half for its output. Smaller under a small memory limit (an eighth of the limit
+/// over all partitions, so the sorts below keep most of it), never below the floor.
+const WORKING_BUDGET: usize = 4 << 20;
+const WORKING_BUDGET_FLOOR: usize = 128 << 10;
 
 /// The memory one partition of the exec holds, as accounted in the pool.
 #[derive(Debug)]
@@ -22,34 +21,53 @@ pub(crate) struct ExecMemory {
     reservation: MemoryReservation,
     pool: Arc<dyn MemoryPool>,
     function: &'static str,
+    budget: usize,
 }
 
 impl ExecMemory {
-    /// Registers the partition and takes its working budget.
+    /// Registers one of `partitions` partitions and takes its working budget.
     pub(crate) fn try_new(
         name: String,
         pool: &Arc<dyn MemoryPool>,
+        partitions: usize,
         function: &'static str,
     ) -> Result<Self> {
+        let budget = match pool.memory_limit() {
+            MemoryLimit::Finite(limit) => {
+                (limit / 8 / partitions.max(1)).clamp(WORKING_BUDGET_FLOOR, WORKING_BUDGET)
+            }
+            _ => WORKING_BUDGET,
+        };
         let reservation = MemoryConsumer::new(name).register(pool);
-        reservation.try_grow(WORKING_BUDGET).map_err(|e| {
+        reservation.try_grow(budget).map_err(|e| {
             e.context(format!(
                 "{function}: each partition needs {} of working memory; raise the memory \
                  limit or lower datafusion.execution.target_partitions",
-                human(WORKING_BUDGET)
+                human(budget)
             ))
         })?;
         Ok(Self {
             reservation,
             pool: Arc::clone(pool),
             function,
+            budget,
         })
+    }
+
+    /// Input rows to buffer before the models run.
+    pub(crate) fn chunk_input_rows(&self) -> usize {
+        self.budget / 2 / 16
+    }
+
+    /// Estimated output bytes of one chunk of series.
+    pub(crate) fn chunk_output_bytes(&self) -> usize {
+        self.budget / 2
     }
 
     /// Accounts `bytes` (input held plus output being built); within the working budget
     /// this never fails. `what` says what needs the memory, for the error.
     pub(crate) fn try_hold(&mut self, bytes: usize, what: impl FnOnce() -> String) -> Result<()> {
-        let target = bytes.max(WORKING_BUDGET);
+        let target = bytes.max(self.budget);
         let fits_machine = match self.pool.memory_limit() {
             MemoryLimit::Finite(_) => true,
             // Without a limit, still refuse what the machine cannot hold rather than let an
@@ -134,7 +152,7 @@ mod tests {
     fn without_a_limit_what_the_machine_cannot_hold_is_refused() {
         let pool: Arc<dyn MemoryPool> =
             Arc::new(datafusion::execution::memory_pool::UnboundedMemoryPool::default());
-        let mut memory = ExecMemory::try_new("test".into(), &pool, "forecast").unwrap();
+        let mut memory = ExecMemory::try_new("test".into(), &pool, 2, "forecast").unwrap();
         if available_memory().is_some() {
             let error = memory
                 .try_hold(usize::MAX / 2, || "the output of series 'a'".into())

@@ -15,15 +15,15 @@ use datafusion::execution::RecordBatchStream;
 use futures::{Stream, StreamExt};
 use rayon::prelude::*;
 
-use super::memory::{CHUNK_INPUT_ROWS, CHUNK_OUTPUT_BYTES, ExecMemory};
+use super::memory::ExecMemory;
 use super::metrics::ForecastMetrics;
 use super::progress::Progress;
 use super::series::{Series, SeriesRows, SeriesRunner};
 use crate::logical::Task;
 
 /// Complete series are handed to the models in chunks of at most this many series, or
-/// [`CHUNK_INPUT_ROWS`] input rows, or [`CHUNK_OUTPUT_BYTES`] of output, whichever
-/// comes first.
+/// the input rows or output bytes the partition's working memory holds
+/// ([`ExecMemory`]), whichever comes first.
 const CHUNK_SERIES: usize = 256;
 
 /// A series whose rows are still arriving, or waiting for the models.
@@ -151,9 +151,10 @@ impl ForecastStream {
         let current_rows = self.current.as_ref().map_or(0, |c| c.series.y.len());
         let rows = self.complete_rows + current_rows;
         let current = &self.current;
+        let chunk_rows = self.memory.chunk_input_rows();
         self.memory
             .try_hold(rows.saturating_mul(16), || match current {
-                Some(c) if current_rows > CHUNK_INPUT_ROWS => format!(
+                Some(c) if current_rows > chunk_rows => format!(
                     "buffering series '{}' ({current_rows} rows so far)",
                     c.series.label
                 ),
@@ -176,8 +177,8 @@ impl ForecastStream {
 
     fn chunk_ready(&self) -> bool {
         self.complete.len() >= CHUNK_SERIES
-            || self.complete_rows >= CHUNK_INPUT_ROWS
-            || self.complete_output_bytes >= CHUNK_OUTPUT_BYTES
+            || self.complete_rows >= self.memory.chunk_input_rows()
+            || self.complete_output_bytes >= self.memory.chunk_output_bytes()
     }
 
     /// Runs the models on every complete series and queues their output, cut into

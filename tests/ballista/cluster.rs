@@ -50,6 +50,8 @@ pub(crate) struct Options {
     pub(crate) stage_max_failures: usize,
     /// Executors: seconds between heartbeats.
     pub(crate) heartbeat_seconds: u64,
+    /// Executors: `--memory-pool-size` in bytes (a fair pool per task), or none.
+    pub(crate) memory_pool_bytes: Option<u64>,
 }
 
 impl Default for Options {
@@ -65,6 +67,7 @@ impl Default for Options {
             task_max_failures: 4,
             stage_max_failures: 4,
             heartbeat_seconds: 60,
+            memory_pool_bytes: None,
         }
     }
 }
@@ -181,6 +184,7 @@ impl Cluster {
                     work_dir: Some(work_dir.to_string_lossy().into_owned()),
                     executor_heartbeat_interval_seconds: options.heartbeat_seconds,
                     special_mod_log_level: "warn".into(),
+                    memory_pool_size: options.memory_pool_bytes,
                     ..ExecutorProcessConfig::default()
                 };
                 let config = if options.kind == Executors::InProcess {
@@ -205,27 +209,31 @@ impl Cluster {
                     TaskSchedulingPolicy::PullStaged => "pull-staged",
                     TaskSchedulingPolicy::PushStaged => "push-staged",
                 };
-                let child = Command::new(env!("CARGO_BIN_EXE_dfcast-executor"))
-                    .args(["--id", &format!("executor-{index}")])
-                    .args(["--bind-host", "127.0.0.1", "--external-host", "127.0.0.1"])
-                    .args(["--bind-port", &flight.to_string()])
-                    .args(["--bind-grpc-port", &grpc.to_string()])
-                    .args(["--bind-health-port", &health.to_string()])
-                    .args(["--scheduler-host", "127.0.0.1"])
-                    .args(["--scheduler-port", &self.scheduler_port.to_string()])
-                    .args(["--scheduler-connect-timeout-seconds", "30"])
-                    .args(["--vcores", &options.vcores.to_string()])
-                    .args(["--task-scheduling-policy", policy])
-                    .args([
-                        "--executor-heartbeat-interval-seconds",
-                        &options.heartbeat_seconds.to_string(),
-                    ])
-                    .args(["--work-dir", &work_dir.to_string_lossy()])
-                    .env("RUST_LOG", "warn,ballista=info,ballista_executor=info")
-                    .stdout(Stdio::from(log.try_clone().unwrap()))
-                    .stderr(Stdio::from(log))
-                    .spawn()
-                    .expect("dfcast-executor starts");
+                let child =
+                    Command::new(env!("CARGO_BIN_EXE_dfcast-executor"))
+                        .args(["--id", &format!("executor-{index}")])
+                        .args(["--bind-host", "127.0.0.1", "--external-host", "127.0.0.1"])
+                        .args(["--bind-port", &flight.to_string()])
+                        .args(["--bind-grpc-port", &grpc.to_string()])
+                        .args(["--bind-health-port", &health.to_string()])
+                        .args(["--scheduler-host", "127.0.0.1"])
+                        .args(["--scheduler-port", &self.scheduler_port.to_string()])
+                        .args(["--scheduler-connect-timeout-seconds", "30"])
+                        .args(["--vcores", &options.vcores.to_string()])
+                        .args(["--task-scheduling-policy", policy])
+                        .args([
+                            "--executor-heartbeat-interval-seconds",
+                            &options.heartbeat_seconds.to_string(),
+                        ])
+                        .args(["--work-dir", &work_dir.to_string_lossy()])
+                        .args(options.memory_pool_bytes.iter().flat_map(|bytes| {
+                            ["--memory-pool-size".to_string(), bytes.to_string()]
+                        }))
+                        .env("RUST_LOG", "warn,ballista=info,ballista_executor=info")
+                        .stdout(Stdio::from(log.try_clone().unwrap()))
+                        .stderr(Stdio::from(log))
+                        .spawn()
+                        .expect("dfcast-executor starts");
                 Executor {
                     work_dir,
                     task: None,

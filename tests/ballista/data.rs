@@ -36,7 +36,7 @@ pub(crate) fn write_panel(
     };
     let out = dir.join("panel");
     fs::create_dir_all(&out).unwrap();
-    for (i, batches) in spec.generate(files).unwrap().into_iter().enumerate() {
+    for (i, batches) in spec.generate(files, 8192).unwrap().into_iter().enumerate() {
         let file = fs::File::create(out.join(format!("part-{i}.parquet"))).unwrap();
         let mut writer = ArrowWriter::try_new(file, spec.schema(), None).unwrap();
         for batch in &batches {

@@ -9,6 +9,7 @@ use std::time::Duration;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::util::pretty::pretty_format_batches;
 use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::disk_manager::DiskManagerBuilder;
 use datafusion::execution::memory_pool::{FairSpillPool, GreedyMemoryPool, MemoryPool};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
@@ -17,21 +18,24 @@ use crate::common::session;
 
 /// The panel's rows: long ids make it wide, so that a few million rows weigh 100+ MB.
 const PANEL: &str = "SELECT 'a-long-series-identifier-to-make-rows-wide-' || unique_id AS unique_id, ds, y \
-                     FROM generate_panel(8000, 'D', 100, 400, seed => 5)";
-/// Pool of the limited runs: the panel above is over 20 times larger.
-const POOL_BYTES: usize = 8 << 20;
+                     FROM generate_panel(24000, 'D', 100, 400, seed => 5)";
+/// Pool of the limited runs (fair, as dfcast's default): the panel above is over 20
+/// times larger. The spill merges' fan-in is capped (`max_spill_merge_fan_in`) so that
+/// one sort's merge cannot take the whole pool from the other's.
+const POOL_BYTES: usize = 16 << 20;
 /// A hang fails the test instead of blocking CI.
 const TIMEOUT: Duration = Duration::from_secs(600);
 
 fn limited_session(pool: Arc<dyn MemoryPool>) -> SessionContext {
     let runtime = RuntimeEnvBuilder::new()
         .with_memory_pool(pool)
+        .with_disk_manager_builder(DiskManagerBuilder::default().with_max_spill_merge_fan_in(8))
         .build_arc()
         .unwrap();
     let config = SessionConfig::new()
         .with_target_partitions(2)
         .with_batch_size(1024)
-        .with_sort_spill_reservation_bytes(256 << 10);
+        .with_sort_spill_reservation_bytes(2 << 20);
     let state = SessionStateBuilder::new()
         .with_config(config)
         .with_runtime_env(runtime)
@@ -85,18 +89,14 @@ async fn a_small_pool_spills_and_gives_the_unlimited_output() {
             "SELECT * FROM cross_validation(({PANEL}), h => 7, n_windows => 2, step_size => 7, models => 'Naive(), HistoricAverage()')"
         ),
     ];
-    let pools: [(&str, fn() -> Arc<dyn MemoryPool>); 2] = [
-        ("greedy", || Arc::new(GreedyMemoryPool::new(POOL_BYTES))),
-        ("fair", || Arc::new(FairSpillPool::new(POOL_BYTES))),
-    ];
     for sql in &queries {
         let expected = sorted_rows(&unlimited, sql).await.unwrap();
-        for (name, pool) in &pools {
-            let actual = sorted_rows(&limited_session(pool()), sql)
-                .await
-                .unwrap_or_else(|e| panic!("{name} pool of {POOL_BYTES} bytes: {sql}: {e}"));
-            assert!(actual == expected, "{name} pool: output differs for {sql}");
-        }
+        // The fair pool (dfcast's default) lets the two partitions' sorts spill in turn.
+        let fair = limited_session(Arc::new(FairSpillPool::new(POOL_BYTES)));
+        let actual = sorted_rows(&fair, sql)
+            .await
+            .unwrap_or_else(|e| panic!("fair pool of {POOL_BYTES} bytes: {sql}: {e}"));
+        assert!(actual == expected, "fair pool: output differs for {sql}");
     }
 }
 
@@ -148,7 +148,7 @@ async fn generate_panel_streams_within_a_small_pool() {
         .unwrap();
     let text = pretty_format_batches(&batches).unwrap().to_string();
     assert!(text.contains("| 10000 "), "{text}");
-    let tiny = limited_session(Arc::new(GreedyMemoryPool::new(64 << 10)));
+    let tiny = limited_session(Arc::new(GreedyMemoryPool::new(16 << 10)));
     let error = tiny
         .sql("SELECT count(*) FROM generate_panel(10, 'D')")
         .await
@@ -162,4 +162,63 @@ async fn generate_panel_streams_within_a_small_pool() {
         "{error}"
     );
     assert!(error.contains("Resources exhausted"), "{error}");
+}
+
+/// The sort runs below the hash shuffle (one per input partition) and the shuffle merges
+/// in order; an input already ordered by (id, ds) is not sorted again.
+#[tokio::test]
+async fn the_sort_runs_before_an_order_preserving_shuffle() {
+    use datafusion::arrow::array::{Float64Array, Int64Array, StringArray};
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use datafusion::datasource::MemTable;
+
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("unique_id", DataType::Utf8, false),
+        Field::new("ds", DataType::Int64, false),
+        Field::new("y", DataType::Float64, false),
+    ]));
+    let part = |id: &str| {
+        vec![
+            RecordBatch::try_new(
+                Arc::clone(&schema),
+                vec![
+                    Arc::new(StringArray::from(vec![id; 3])),
+                    Arc::new(Int64Array::from(vec![1, 2, 3])),
+                    Arc::new(Float64Array::from(vec![1.0, 2.0, 3.0])),
+                ],
+            )
+            .unwrap(),
+        ]
+    };
+    let ctx = session(4);
+    let table = MemTable::try_new(Arc::clone(&schema), vec![part("a"), part("b")]).unwrap();
+    ctx.register_table("two", Arc::new(table)).unwrap();
+    let plan = |sql: &'static str| {
+        let ctx = ctx.clone();
+        async move {
+            let batches = ctx
+                .sql(&format!("EXPLAIN {sql}"))
+                .await
+                .unwrap()
+                .collect()
+                .await
+                .unwrap();
+            pretty_format_batches(&batches).unwrap().to_string()
+        }
+    };
+    let text = plan("SELECT * FROM forecast('two', h => 2, models => 'Naive()')").await;
+    let shuffle = text.find("RepartitionExec: partitioning=Hash([unique_id@0], 4), input_partitions=2, preserve_order=true");
+    let sort =
+        text.find("SortExec: expr=[unique_id@0 ASC, ds@1 ASC], preserve_partitioning=[true]");
+    assert!(
+        matches!((shuffle, sort), (Some(s), Some(o)) if s < o),
+        "{text}"
+    );
+    let rows = sorted_rows(
+        &ctx,
+        "SELECT * FROM forecast('two', h => 2, models => 'Naive()')",
+    )
+    .await
+    .unwrap();
+    assert_eq!(rows.matches("| 3.0   |").count(), 4, "{rows}");
 }
