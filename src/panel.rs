@@ -143,7 +143,7 @@ impl PanelGenerator {
         if s >= self.spec.n_series {
             return None;
         }
-        self.next_series = if (s + 1) % SERIES_PER_BLOCK == 0 {
+        self.next_series = if (s + 1).is_multiple_of(SERIES_PER_BLOCK) {
             s + 1 + (self.partitions - 1) * SERIES_PER_BLOCK
         } else {
             s + 1

@@ -125,16 +125,16 @@ mod tests {
 
     #[test]
     fn budget_first_then_exact_growth_with_a_named_cause() {
-        let pool: Arc<dyn MemoryPool> = Arc::new(GreedyMemoryPool::new(WORKING_BUDGET + 1000));
-        let mut memory = ExecMemory::try_new("test".into(), &pool, "forecast").unwrap();
-        assert_eq!(pool.reserved(), WORKING_BUDGET);
+        // A 1 MB pool over one partition: the budget is the floor, 128 KB.
+        let pool: Arc<dyn MemoryPool> = Arc::new(GreedyMemoryPool::new(1 << 20));
+        let mut memory = ExecMemory::try_new("test".into(), &pool, 1, "forecast").unwrap();
+        assert_eq!(pool.reserved(), WORKING_BUDGET_FLOOR);
+        assert_eq!(memory.chunk_input_rows(), 4096);
         memory.try_hold(10, || unreachable!()).unwrap();
-        assert_eq!(pool.reserved(), WORKING_BUDGET);
-        memory
-            .try_hold(WORKING_BUDGET + 1000, || unreachable!())
-            .unwrap();
+        assert_eq!(pool.reserved(), WORKING_BUDGET_FLOOR);
+        memory.try_hold(1 << 20, || unreachable!()).unwrap();
         let error = memory
-            .try_hold(WORKING_BUDGET + 1001, || "the output of series 'a'".into())
+            .try_hold((1 << 20) + 1, || "the output of series 'a'".into())
             .unwrap_err()
             .to_string();
         assert!(
@@ -142,10 +142,14 @@ mod tests {
             "{error}"
         );
         assert!(error.contains("Resources exhausted"), "{error}");
-        let second = ExecMemory::try_new("second".into(), &pool, "forecast")
+        let second = ExecMemory::try_new("second".into(), &pool, 1, "forecast")
             .unwrap_err()
             .to_string();
-        assert!(second.contains("each partition needs 2.5 MB"), "{second}");
+        assert!(second.contains("each partition needs 128.0 KB"), "{second}");
+        // Under a large limit, the full budget.
+        let pool: Arc<dyn MemoryPool> = Arc::new(GreedyMemoryPool::new(1 << 30));
+        let memory = ExecMemory::try_new("test".into(), &pool, 2, "forecast").unwrap();
+        assert_eq!(memory.chunk_output_bytes(), WORKING_BUDGET / 2);
     }
 
     #[test]
