@@ -124,6 +124,7 @@ pub(crate) async fn kill_during_forecast(
         task_max_failures: scenario.task_max_failures,
         stage_max_failures: scenario.stage_max_failures,
         heartbeat_seconds: scenario.heartbeat_seconds,
+        memory_pool_bytes: None,
     })
     .await;
     let config = SessionConfig::new()
