@@ -124,7 +124,13 @@ async fn memory_limited_executors_return_the_local_rows() {
     };
     let cluster = Cluster::start(options).await;
     let local = local_context(&panel).await;
-    let remote = remote_context(&cluster, &panel).await;
+    // Each sort keeps this much for merging its spill files (10 MiB by default): it must
+    // fit in a task's share of the executor's pool. The setting travels with the query.
+    let config = client_config().with_sort_spill_reservation_bytes(2 << 20);
+    let remote = datafusion_forecast::codec::remote_context(&cluster.url, config)
+        .await
+        .expect("client connects");
+    register_inputs(&remote, &panel).await;
     for sql in [
         "SELECT * FROM forecast('panel', h => 7, models => 'Naive(), SeasonalNaive(season_length=7)', level => [80])",
         "SELECT * FROM cross_validation('panel', h => 7, n_windows => 2, step_size => 7, models => 'HistoricAverage()')",
