@@ -57,9 +57,10 @@ impl PanelSpec {
     }
 
     fn time_kind_type(&self) -> DataType {
-        match self.freq {
-            Freq::Calendar { nanos: 0, .. } => DataType::Date32,
-            _ => DataType::Timestamp(TimeUnit::Nanosecond, None),
+        if self.freq.whole_days() {
+            DataType::Date32
+        } else {
+            DataType::Timestamp(TimeUnit::Nanosecond, None)
         }
     }
 

@@ -318,7 +318,13 @@ fn hand_made_params() -> Vec<ForecastParams> {
 
 #[test]
 fn params_round_trip_through_the_wire_format() -> Result<()> {
-    for params in hand_made_params() {
+    let mut all = hand_made_params();
+    for alias in ["2BQS-MAR", "W-MON", "15min", "WOM-3FRI", "SME-20"] {
+        let mut params = all[0].clone();
+        params.freq = Some(Freq::parse(alias).expect("an alias"));
+        all.push(params);
+    }
+    for params in all {
         for kind in [NodeKind::Logical, NodeKind::Physical] {
             let mut buf = Vec::new();
             wire::encode(kind, &params, &mut buf)?;

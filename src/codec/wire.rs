@@ -165,7 +165,7 @@ struct CrossValidationMessage {
 
 #[derive(Clone, PartialEq, Message)]
 struct FreqMessage {
-    #[prost(oneof = "FreqKind", tags = "1, 2")]
+    #[prost(oneof = "FreqKind", tags = "1, 2, 3")]
     kind: Option<FreqKind>,
 }
 
@@ -175,6 +175,9 @@ enum FreqKind {
     Step(i64),
     #[prost(message, tag = "2")]
     Calendar(CalendarMessage),
+    /// A pandas offset alias in its canonical spelling.
+    #[prost(string, tag = "3")]
+    Offset(String),
 }
 
 #[derive(Clone, PartialEq, Message)]
@@ -223,6 +226,7 @@ impl ParamsMessage {
                     days: Some(days),
                     nanos: Some(nanos),
                 }),
+                Freq::Offset(offset) => FreqKind::Offset(offset.to_string()),
             }),
         });
         Self {
@@ -276,6 +280,14 @@ impl ParamsMessage {
             Some(freq) => Some(
                 match freq.kind.ok_or_else(|| missing("params.freq.kind"))? {
                     FreqKind::Step(step) => Freq::Step(step),
+                    FreqKind::Offset(alias) => match Freq::parse(&alias) {
+                        Ok(freq @ Freq::Offset(_)) => freq,
+                        _ => {
+                            return Err(DataFusionError::Plan(format!(
+                                "field 'params.freq.offset' = '{alias}' is not a pandas offset alias"
+                            )));
+                        }
+                    },
                     FreqKind::Calendar(calendar) => Freq::Calendar {
                         months: calendar
                             .months

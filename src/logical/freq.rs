@@ -2,6 +2,10 @@
 
 use std::fmt;
 
+use super::offset::Offset;
+
+const NANOS_PER_DAY: i64 = 86_400_000_000_000;
+
 /// How far apart consecutive timestamps are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Freq {
@@ -17,6 +21,9 @@ pub enum Freq {
         /// Remaining nanoseconds.
         nanos: i64,
     },
+    /// A pandas offset alias (`'D'`, `'15min'`, `'W-MON'`, `'MS'`, `'QE-NOV'`, `'B'`),
+    /// stepping as pandas does.
+    Offset(Offset),
 }
 
 impl Freq {
@@ -48,8 +55,8 @@ impl Freq {
     }
 
     /// Parses `'1 day'`, `'15 minutes'`, `'3 months'`, `'2 weeks'`, `'1 year'`, a pandas
-    /// alias (`D`, `W`, `MS`, `M`, `QS`, `Q`, `YS`, `Y`, `h`, `min`, `s`), or an integer
-    /// step (`'7'`).
+    /// offset alias (`D`, `15min`, `W-MON`, `2MS`, `ME`, `QS-FEB`, `YE`, `B`, `h`, ...),
+    /// or an integer step (`'7'`).
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         if let Ok(step) = text.parse::<i64>() {
@@ -59,8 +66,8 @@ impl Freq {
                 Err(format!("freq must be positive, got {step}"))
             };
         }
-        if let Some(freq) = pandas_alias(text) {
-            return Ok(freq);
+        if let Some(offset) = Offset::parse(text) {
+            return offset.map(Freq::Offset);
         }
         let mut total = Freq::Calendar {
             months: 0,
@@ -97,6 +104,44 @@ impl Freq {
         Ok(total)
     }
 
+    /// Whether steps from a midnight land on midnights (the frequency fits a date column).
+    pub fn whole_days(&self) -> bool {
+        match self {
+            Freq::Step(_) => false,
+            Freq::Calendar { nanos, .. } => nanos % NANOS_PER_DAY == 0,
+            Freq::Offset(offset) => offset.whole_days(),
+        }
+    }
+
+    /// Whether steps from a whole millisecond land on whole milliseconds.
+    pub fn whole_millis(&self) -> bool {
+        match self {
+            Freq::Step(_) => false,
+            Freq::Calendar { nanos, .. } => nanos % 1_000_000 == 0,
+            Freq::Offset(offset) => offset.whole_millis(),
+        }
+    }
+
+    /// The seasonal period this frequency usually has (weekly for daily data, and so on).
+    pub fn usual_season(&self) -> usize {
+        match *self {
+            Freq::Offset(offset) => offset.usual_season(),
+            Freq::Calendar {
+                months,
+                days,
+                nanos,
+            } => match (months, days, nanos) {
+                (1, 0, 0) => 12,
+                (3, 0, 0) => 4,
+                (0, 1, 0) => 7,
+                (0, 7, 0) => 52,
+                (0, 0, 3_600_000_000_000) => 24,
+                _ => 1,
+            },
+            Freq::Step(_) => 1,
+        }
+    }
+
     fn plus(self, other: Freq) -> Freq {
         match (self, other) {
             (
@@ -120,24 +165,11 @@ impl Freq {
     }
 }
 
-fn pandas_alias(text: &str) -> Option<Freq> {
-    Some(match text {
-        "D" => Freq::days(1),
-        "W" => Freq::days(7),
-        "MS" | "M" | "ME" => Freq::months(1),
-        "QS" | "Q" | "QE" => Freq::months(3),
-        "YS" | "Y" | "YE" | "AS" | "A" => Freq::months(12),
-        "h" | "H" => Freq::nanos(3_600_000_000_000),
-        "min" | "T" => Freq::nanos(60_000_000_000),
-        "s" | "S" => Freq::nanos(1_000_000_000),
-        _ => return None,
-    })
-}
-
 fn freq_help(text: &str) -> String {
     format!(
         "freq '{text}' is not understood; use an interval such as '1 day', '15 minutes', \
-         '1 month', '1 week', '1 quarter', '1 year', a pandas alias (D, W, MS, QS, YS, h, min) \
+         '1 month', '1 week', '1 quarter', '1 year', a pandas offset alias (D, 7D, B, W-MON, MS, ME, \
+         SMS, QS-JAN, QE, YS, YE, WOM-1MON, h, 15min, s, ms, us, ns, with business (B..) forms) \
          or a positive integer step for integer ds"
     )
 }
@@ -146,6 +178,7 @@ impl fmt::Display for Freq {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Freq::Step(step) => write!(f, "{step}"),
+            Freq::Offset(offset) => write!(f, "{offset}"),
             Freq::Calendar {
                 months,
                 days,
@@ -181,7 +214,8 @@ mod tests {
             Freq::parse("15 minutes").unwrap(),
             Freq::nanos(900_000_000_000)
         );
-        assert_eq!(Freq::parse("MS").unwrap(), Freq::months(1));
+        assert_eq!(Freq::parse("MS").unwrap().to_string(), "MS");
+        assert_eq!(Freq::parse("2 weeks").unwrap(), Freq::days(14));
         assert_eq!(Freq::parse("7").unwrap(), Freq::Step(7));
         assert!(Freq::parse("0").is_err());
         assert!(Freq::parse("fortnight").is_err());
@@ -190,7 +224,15 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for text in ["1 month", "3 days", "15 minutes", "1 year", "7"] {
+        for text in [
+            "1 month",
+            "3 days",
+            "15 minutes",
+            "1 year",
+            "7",
+            "W-MON",
+            "15min",
+        ] {
             let freq = Freq::parse(text).unwrap();
             assert_eq!(Freq::parse(&freq.to_string()).unwrap(), freq);
         }

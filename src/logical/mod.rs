@@ -3,11 +3,13 @@
 
 mod freq;
 mod node;
+mod offset;
 mod schema;
 
 pub use freq::Freq;
 pub use node::ForecastNode;
 pub(crate) use node::fmt_params;
+pub use offset::{Anchor, DayOfMonth, Offset};
 pub(crate) use schema::parse_specs;
 pub use schema::{format_level, interval_column_names, output_schema};
 

@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{
+    DateTime, Datelike, LocalResult, Months, NaiveDate, NaiveDateTime, TimeDelta, TimeZone,
+};
+use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{
     ArrayRef, Date32Array, Date64Array, Int32Array, Int64Array, TimestampMicrosecondArray,
     TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray,
@@ -23,8 +26,47 @@ pub(crate) enum TimeKind {
     Date32,
     /// Milliseconds since the epoch.
     Date64,
-    /// Timestamps of a unit, with an optional zone (arithmetic is done in UTC).
-    Timestamp(TimeUnit, Option<Arc<str>>),
+    /// Timestamps of a unit, with an optional zone: calendar steps (months, weeks,
+    /// business days, ...) are taken on the local clock, fixed durations in UTC.
+    Timestamp(TimeUnit, Option<Zone>),
+}
+
+/// A time zone with its name (as the Arrow type spells it).
+#[derive(Debug, Clone)]
+pub(crate) struct Zone {
+    name: Arc<str>,
+    tz: Tz,
+}
+
+impl PartialEq for Zone {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Zone {}
+
+impl Zone {
+    fn local(&self, utc: NaiveDateTime) -> NaiveDateTime {
+        self.tz.from_utc_datetime(&utc).naive_local()
+    }
+
+    /// The UTC time of a local time: the earlier one when the clock goes back, the
+    /// first valid time after the gap when it jumps forward.
+    fn utc(&self, local: NaiveDateTime) -> Option<NaiveDateTime> {
+        let mut candidate = local;
+        for _ in 0..=4 {
+            match self.tz.from_local_datetime(&candidate) {
+                LocalResult::Single(time) | LocalResult::Ambiguous(time, _) => {
+                    return Some(time.naive_utc());
+                }
+                LocalResult::None => {
+                    candidate = candidate.checked_add_signed(TimeDelta::minutes(30))?
+                }
+            }
+        }
+        None
+    }
 }
 
 /// The step between two consecutive timestamps of a series.
@@ -42,7 +84,14 @@ impl TimeKind {
             DataType::Int32 | DataType::Int64 => TimeKind::Integer(data_type.clone()),
             DataType::Date32 => TimeKind::Date32,
             DataType::Date64 => TimeKind::Date64,
-            DataType::Timestamp(unit, tz) => TimeKind::Timestamp(*unit, tz.clone()),
+            DataType::Timestamp(unit, None) => TimeKind::Timestamp(*unit, None),
+            DataType::Timestamp(unit, Some(name)) => TimeKind::Timestamp(
+                *unit,
+                Some(Zone {
+                    name: name.clone(),
+                    tz: name.parse().ok()?,
+                }),
+            ),
             _ => return None,
         })
     }
@@ -72,20 +121,23 @@ impl TimeKind {
                 values.into_iter().map(|v| v as i32),
             )),
             TimeKind::Date64 => Arc::new(Date64Array::from(values)),
-            TimeKind::Timestamp(unit, tz) => match unit {
-                TimeUnit::Second => {
-                    Arc::new(TimestampSecondArray::from(values).with_timezone_opt(tz.clone()))
+            TimeKind::Timestamp(unit, zone) => {
+                let tz = zone.as_ref().map(|zone| zone.name.clone());
+                match unit {
+                    TimeUnit::Second => {
+                        Arc::new(TimestampSecondArray::from(values).with_timezone_opt(tz.clone()))
+                    }
+                    TimeUnit::Millisecond => Arc::new(
+                        TimestampMillisecondArray::from(values).with_timezone_opt(tz.clone()),
+                    ),
+                    TimeUnit::Microsecond => Arc::new(
+                        TimestampMicrosecondArray::from(values).with_timezone_opt(tz.clone()),
+                    ),
+                    TimeUnit::Nanosecond => Arc::new(
+                        TimestampNanosecondArray::from(values).with_timezone_opt(tz.clone()),
+                    ),
                 }
-                TimeUnit::Millisecond => {
-                    Arc::new(TimestampMillisecondArray::from(values).with_timezone_opt(tz.clone()))
-                }
-                TimeUnit::Microsecond => {
-                    Arc::new(TimestampMicrosecondArray::from(values).with_timezone_opt(tz.clone()))
-                }
-                TimeUnit::Nanosecond => {
-                    Arc::new(TimestampNanosecondArray::from(values).with_timezone_opt(tz.clone()))
-                }
-            },
+            }
         }
     }
 
@@ -99,6 +151,27 @@ impl TimeKind {
         Some(nanos.div_euclid(self.nanos_per_unit()))
     }
 
+    fn zone(&self) -> Option<&Zone> {
+        match self {
+            TimeKind::Timestamp(_, zone) => zone.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The wall-clock time of a raw value (UTC when there is no zone).
+    fn to_local(&self, raw: i64) -> Option<NaiveDateTime> {
+        let utc = self.to_datetime(raw)?;
+        Some(self.zone().map_or(utc, |zone| zone.local(utc)))
+    }
+
+    fn raw_from_local(&self, local: NaiveDateTime) -> Option<i64> {
+        let utc = match self.zone() {
+            Some(zone) => zone.utc(local)?,
+            None => local,
+        };
+        self.raw_from_datetime(utc)
+    }
+
     /// `last + k * step`, or `None` on overflow or when the step does not fit the type.
     pub(crate) fn advance(&self, last: i64, step: Step, k: i64) -> Option<i64> {
         match (self, step) {
@@ -106,8 +179,7 @@ impl TimeKind {
             (TimeKind::Integer(_), Step::Freq(Freq::Step(step))) => {
                 last.checked_add(step.checked_mul(k)?)
             }
-            (TimeKind::Integer(_), Step::Freq(Freq::Calendar { .. })) => None,
-            (_, Step::Freq(Freq::Step(_))) => None,
+            (TimeKind::Integer(_), Step::Freq(_)) | (_, Step::Freq(Freq::Step(_))) => None,
             (
                 _,
                 Step::Freq(Freq::Calendar {
@@ -116,21 +188,30 @@ impl TimeKind {
                     nanos,
                 }),
             ) => {
-                let mut value = self.to_datetime(last)?;
+                let mut local = self.to_local(last)?;
                 if months != 0 {
-                    value = add_months(value, i64::from(months).checked_mul(k)?)?;
+                    local = add_months(local, i64::from(months).checked_mul(k)?)?;
                 }
-                let extra = TimeDelta::days(i64::from(days).checked_mul(k)?)
-                    .checked_add(&TimeDelta::nanoseconds(nanos.checked_mul(k)?))?;
-                value = value.checked_add_signed(extra)?;
-                self.raw_from_datetime(value)
+                local =
+                    local.checked_add_signed(TimeDelta::days(i64::from(days).checked_mul(k)?))?;
+                let utc = self.to_datetime(self.raw_from_local(local)?)?;
+                let utc = utc.checked_add_signed(TimeDelta::nanoseconds(nanos.checked_mul(k)?))?;
+                self.raw_from_datetime(utc)
+            }
+            (_, Step::Freq(Freq::Offset(offset))) if offset.is_tick() => {
+                self.raw_from_datetime(offset.advance(self.to_datetime(last)?, k)?)
+            }
+            (_, Step::Freq(Freq::Offset(offset))) => {
+                self.raw_from_local(offset.advance(self.to_local(last)?, k)?)
             }
         }
     }
 
-    /// Infers the step of a series from its (strictly increasing) raw values: whole
-    /// calendar months when every pair is that many months apart, else a constant raw
-    /// difference. `None` when the spacing is irregular or there are fewer than two values.
+    /// Infers the step of a series from its (strictly increasing) raw values, on the local
+    /// clock of zoned timestamps: whole calendar months when every pair is that many
+    /// months apart, whole calendar days when every pair is that many local days apart
+    /// (zoned timestamps across a daylight saving change), else a constant raw difference.
+    /// `None` when the spacing is irregular or there are fewer than two values.
     pub(crate) fn infer_step(&self, values: &[i64]) -> Option<Step> {
         if values.len() < 2 {
             return None;
@@ -141,15 +222,35 @@ impl TimeKind {
             return Some(Step::Freq(Freq::months(months)));
         }
         let diff = values[1] - values[0];
-        values
-            .windows(2)
-            .all(|w| w[1] - w[0] == diff)
-            .then_some(Step::Raw(diff))
+        if values.windows(2).all(|w| w[1] - w[0] == diff) {
+            return Some(Step::Raw(diff));
+        }
+        self.zone()?;
+        let days = self.local_day_step(values)?;
+        Some(Step::Freq(Freq::days(days)))
+    }
+
+    fn local_day_step(&self, values: &[i64]) -> Option<i32> {
+        let first = self.to_local(values[0])?;
+        let second = self.to_local(values[1])?;
+        let gap = second - first;
+        if gap.num_days() <= 0 || gap != TimeDelta::days(gap.num_days()) {
+            return None;
+        }
+        let mut previous = second;
+        for &raw in &values[2..] {
+            let current = self.to_local(raw)?;
+            if current - previous != gap {
+                return None;
+            }
+            previous = current;
+        }
+        i32::try_from(gap.num_days()).ok()
     }
 
     fn month_step(&self, values: &[i64]) -> Option<i32> {
-        let first = self.to_datetime(values[0])?;
-        let second = self.to_datetime(values[1])?;
+        let first = self.to_local(values[0])?;
+        let second = self.to_local(values[1])?;
         let months =
             (second.year() - first.year()) * 12 + second.month() as i32 - first.month() as i32;
         if months <= 0 {
@@ -157,7 +258,7 @@ impl TimeKind {
         }
         let mut previous = first;
         for &raw in &values[1..] {
-            let current = self.to_datetime(raw)?;
+            let current = self.to_local(raw)?;
             if add_months(previous, i64::from(months))? != current {
                 return None;
             }
@@ -202,9 +303,10 @@ fn month_end(date: NaiveDate) -> Option<NaiveDate> {
 pub(crate) fn freq_fits(freq: &Freq, data_type: &DataType) -> bool {
     match (freq, data_type) {
         (Freq::Step(_), DataType::Int32 | DataType::Int64) => true,
-        (Freq::Calendar { nanos, .. }, DataType::Date32) => nanos % NANOS_PER_DAY == 0,
-        (Freq::Calendar { nanos, .. }, DataType::Date64) => nanos % 1_000_000 == 0,
-        (Freq::Calendar { .. }, DataType::Timestamp(_, _)) => true,
+        (Freq::Step(_), _) | (_, DataType::Int32 | DataType::Int64) => false,
+        (_, DataType::Date32) => freq.whole_days(),
+        (_, DataType::Date64) => freq.whole_millis(),
+        (_, DataType::Timestamp(_, _)) => true,
         _ => false,
     }
 }
@@ -268,11 +370,56 @@ mod tests {
         let kind = TimeKind::Timestamp(TimeUnit::Second, None);
         let step = Step::Freq(Freq::nanos(900_000_000_000));
         assert_eq!(kind.advance(0, step, 2), Some(1800));
-        let monthly = TimeKind::Timestamp(TimeUnit::Millisecond, Some("UTC".into()));
+        let monthly = TimeKind::try_new(&DataType::Timestamp(
+            TimeUnit::Millisecond,
+            Some("UTC".into()),
+        ))
+        .unwrap();
         let jan31 = date(2024, 1, 31) * 86_400_000;
         assert_eq!(
             monthly.advance(jan31, Step::Freq(Freq::months(1)), 1),
             Some(date(2024, 2, 29) * 86_400_000)
+        );
+    }
+
+    /// Every alias on several start dates (month ends, leap days, weekends, daylight
+    /// saving changes), naive and in two zones, against the dates pandas 2.3.3 gives
+    /// (`tests/data/calendar/generate.py`).
+    #[test]
+    fn offsets_give_the_dates_pandas_gives() {
+        let expected = include_str!("../../tests/data/calendar/pandas_offsets.csv");
+        let mut checked = 0;
+        let mut wrong = Vec::new();
+        for line in expected.lines().skip(1) {
+            let fields: Vec<&str> = line.split(',').collect();
+            let (alias, zone) = (fields[0], fields[1]);
+            let zone = (!zone.is_empty()).then(|| Arc::<str>::from(zone));
+            let kind = TimeKind::try_new(&DataType::Timestamp(TimeUnit::Nanosecond, zone))
+                .expect("a known zone");
+            let freq = Freq::parse(alias).unwrap_or_else(|e| panic!("{alias}: {e}"));
+            let last: i64 = fields[2].parse().unwrap();
+            for (k, want) in fields[3..].iter().enumerate() {
+                let want: i64 = want.parse().unwrap();
+                let got = kind.advance(last, Step::Freq(freq), k as i64 + 1);
+                if got != Some(want) {
+                    wrong.push(format!(
+                        "{alias} tz={} last={} k={}: got {:?}, pandas {}",
+                        fields[1],
+                        DateTime::from_timestamp_nanos(last),
+                        k + 1,
+                        got.map(DateTime::from_timestamp_nanos),
+                        DateTime::from_timestamp_nanos(want)
+                    ));
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 15_000, "{checked} dates checked");
+        assert!(
+            wrong.is_empty(),
+            "{} of {checked} differ:\n{}",
+            wrong.len(),
+            wrong[..wrong.len().min(30)].join("\n")
         );
     }
 }

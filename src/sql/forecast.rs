@@ -215,12 +215,10 @@ fn parse_freq(function: &str, text: &str, time_type: &DataType) -> Result<Freq> 
         Freq::Step(step) => plan_err!(
             "{function}: argument 'freq' is the integer step {step}, but ds is {time_type}; use an interval such as '1 day' or '1 month'"
         ),
-        Freq::Calendar { .. } if matches!(time_type, DataType::Int32 | DataType::Int64) => {
-            plan_err!(
-                "{function}: argument 'freq' is the interval '{text}', but ds is {time_type}; use a positive integer step"
-            )
-        }
-        Freq::Calendar { .. } => plan_err!(
+        _ if time_type.is_integer() => plan_err!(
+            "{function}: argument 'freq' is the interval '{text}', but ds is {time_type}; use a positive integer step"
+        ),
+        _ => plan_err!(
             "{function}: argument 'freq' '{text}' is finer than a day, but ds is {time_type}; use a timestamp ds or a whole number of days"
         ),
     }

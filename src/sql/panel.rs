@@ -47,7 +47,7 @@ pub(super) fn plan_generate_panel(mut args: Args) -> Result<LogicalPlan> {
         n_series,
         season_length: args
             .positive_int("season_length")?
-            .unwrap_or_else(|| default_season(&freq)),
+            .unwrap_or_else(|| freq.usual_season()),
         freq,
         min_length,
         max_length,
@@ -58,36 +58,4 @@ pub(super) fn plan_generate_panel(mut args: Args) -> Result<LogicalPlan> {
     let partitions = std::thread::available_parallelism().map_or(1, |n| n.get());
     let table = StreamingTable::try_new(spec.schema(), PanelPartition::all(&spec, partitions))?;
     LogicalPlanBuilder::scan("generate_panel", provider_as_source(Arc::new(table)), None)?.build()
-}
-
-/// The seasonal period a frequency usually has (weekly for daily data, and so on).
-fn default_season(freq: &Freq) -> usize {
-    match *freq {
-        Freq::Calendar {
-            months: 1,
-            days: 0,
-            nanos: 0,
-        } => 12,
-        Freq::Calendar {
-            months: 3,
-            days: 0,
-            nanos: 0,
-        } => 4,
-        Freq::Calendar {
-            months: 0,
-            days: 1,
-            nanos: 0,
-        } => 7,
-        Freq::Calendar {
-            months: 0,
-            days: 7,
-            nanos: 0,
-        } => 52,
-        Freq::Calendar {
-            months: 0,
-            days: 0,
-            nanos: 3_600_000_000_000,
-        } => 24,
-        _ => 1,
-    }
 }
