@@ -5,18 +5,13 @@
 //! ```
 
 use datafusion::error::Result;
-use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{CsvReadOptions, SessionConfig, SessionContext};
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    // 1. Install the extension on the session state you already build...
-    let state = SessionStateBuilder::new()
-        .with_config(SessionConfig::new().with_target_partitions(4))
-        .with_default_features();
-    let ctx = SessionContext::new_with_state(datafusion_forecast::install(state).build());
-    // ...and let `forecast('table', ...)` find tables of this context by name.
-    datafusion_forecast::register(&ctx)?;
+    // 1. Your application's context, as you configure it; one call installs the extension.
+    let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(4));
+    datafusion_forecast::install_on(&ctx)?;
 
     // 2. Register your data as usual.
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/air_passengers.csv");

@@ -26,8 +26,8 @@
 //!  per partition: sorted batches ─► one series ─► models::Model ─► output batches
 //! ```
 //!
-//! Install everything on a session with [`install`] (a `SessionStateBuilder`) or build
-//! one with [`session_context`].
+//! Install everything on an application's context with one call, [`install_on`], or on a
+//! `SessionStateBuilder` with [`install`], or build a context with [`session_context`].
 //!
 //! With the cargo feature `ballista`, the same SQL runs on an Apache Ballista cluster:
 //! `codec` holds the extension codecs and the client, scheduler and executor set-up
@@ -76,9 +76,26 @@ pub fn install_planners(mut builder: SessionStateBuilder) -> SessionStateBuilder
     builder.with_query_planner(Arc::new(ForecastQueryPlanner))
 }
 
+/// Installs everything on an existing context, in one call: the relation and query
+/// planners, the [`SortBeforeShuffle`] rule, and table lookup by name for
+/// `forecast('table', ...)`. The context keeps its configuration, tables and functions.
+///
+/// ```
+/// use datafusion::prelude::SessionContext;
+///
+/// let ctx = SessionContext::new();
+/// datafusion_forecast::install_on(&ctx).unwrap();
+/// ```
+pub fn install_on(ctx: &SessionContext) -> datafusion::common::Result<()> {
+    let state = install(SessionStateBuilder::new_from_existing(ctx.state())).build();
+    *ctx.state_ref().write() = state;
+    register(ctx)
+}
+
 /// Lets `forecast('table', ...)` (a table named by a string or identifier rather than a
 /// query) find tables in `ctx`'s catalogs. [`install`] alone resolves such names only
-/// when the statement also names the table elsewhere; call this once on the context.
+/// when the statement also names the table elsewhere; call this once on the context
+/// ([`install_on`] does).
 pub fn register(ctx: &SessionContext) -> datafusion::common::Result<()> {
     ctx.register_relation_planner(Arc::new(ForecastRelationPlanner::with_session(
         ctx.state_weak_ref(),

@@ -222,7 +222,7 @@ impl PanelGenerator {
         }
         let mut columns: Vec<ArrayRef> = vec![
             Arc::new(ids.finish()),
-            self.kind.to_array(ds),
+            self.kind.to_array(ds)?,
             Arc::new(Float64Array::from(y)),
         ];
         for column in statics {

@@ -132,11 +132,14 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<()> {
-    env_logger::Builder::from_env(
-        env_logger::Env::default().default_filter_or("warn,datafusion_forecast=info"),
-    )
-    .init();
     let args = Args::parse();
+    // Progress lines are INFO logs of this crate: `-q` silences them, RUST_LOG overrides.
+    let default_log = if args.quiet {
+        "warn"
+    } else {
+        "warn,datafusion_forecast=info"
+    };
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(default_log)).init();
     if !args.quiet {
         println!(
             "dfcast v{} (DataFusion {})",
@@ -207,13 +210,53 @@ async fn run() -> Result<()> {
             .await
             .map_err(|e| DataFusionError::External(Box::new(e)));
     }
-    if !args.file.is_empty() {
-        exec::exec_from_files(&ctx, args.file.clone(), &print_options).await?;
+    for file in &args.file {
+        run_file(&ctx, file, &print_options).await?;
     }
     if !args.command.is_empty() {
         exec::exec_from_commands(&ctx, args.command.clone(), &print_options).await?;
     }
     Ok(())
+}
+
+/// Runs a SQL file statement by statement (as datafusion-cli reads it: `--` comment
+/// lines skipped, a statement ends with a line ending in `;`), stopping at the first
+/// failure so that `dfcast -f` exits non-zero when a statement fails.
+async fn run_file(ctx: &SessionContext, path: &str, print_options: &PrintOptions) -> Result<()> {
+    let text = if is_stdin_location(path) {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        std::fs::read_to_string(path)?
+    };
+    for (number, statement) in file_statements(&text).into_iter().enumerate() {
+        exec::exec_from_commands(ctx, vec![statement], print_options)
+            .await
+            .map_err(|e| e.context(format!("{path}: statement {}", number + 1)))?;
+    }
+    Ok(())
+}
+
+/// The statements of a SQL file: whole lines up to one ending in `;` (or the end),
+/// without `--` comment lines and `#!` lines.
+fn file_statements(text: &str) -> Vec<String> {
+    let mut statements = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        if line.starts_with("--") || line.starts_with("#!") {
+            continue;
+        }
+        let line = line.trim_end();
+        current.push_str(line);
+        if line.ends_with(';') {
+            statements.push(std::mem::take(&mut current));
+        } else {
+            current.push('\n');
+        }
+    }
+    if current.contains(|c: char| !c.is_whitespace()) {
+        statements.push(current);
+    }
+    statements
 }
 
 /// A local session, or with `--remote` one whose queries run on the Ballista cluster.

@@ -115,16 +115,19 @@ impl SeriesRunner {
                 "an infinite"
             };
             return Err(format!(
-                "{function}: series '{}' has {what} {} at position {i} (0-based, in time order); remove or fill it before forecasting",
-                series.label, self.params.columns.target
+                "{function}: series '{}' has {what} {} at {} = {}; remove or fill it before forecasting",
+                series.label,
+                self.params.columns.target,
+                self.params.columns.time,
+                self.time_kind.display(series.ds[i])
             ));
         }
         if let Some(i) = series.ds.windows(2).position(|w| w[1] <= w[0]) {
             return Err(format!(
-                "{function}: series '{}' has two rows with the same {} (positions {i} and {}); each series needs one row per timestamp",
+                "{function}: series '{}' has two rows with {} = {}; each series needs one row per timestamp",
                 series.label,
                 self.params.columns.time,
-                i + 1
+                self.time_kind.display(series.ds[i])
             ));
         }
         Ok(())

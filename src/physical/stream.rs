@@ -8,10 +8,11 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringBuilder, UInt32Array};
-use datafusion::arrow::compute::{cast, concat, partition, take};
+use datafusion::arrow::compute::{CastOptions, cast_with_options, concat, partition, take};
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type, SchemaRef};
 use datafusion::common::{DataFusionError, Result, ScalarValue, exec_datafusion_err};
 use datafusion::execution::RecordBatchStream;
+use datafusion::physical_plan::metrics::RecordOutput;
 use futures::{Stream, StreamExt};
 use rayon::prelude::*;
 
@@ -115,7 +116,15 @@ impl ForecastStream {
                 self.runner.params.columns.time
             ));
         }
-        let ds = cast(ds, &DataType::Int64)?;
+        // Unsigned values above i64::MAX are an error, never a wrapped value.
+        let ds = cast_with_options(
+            ds,
+            &DataType::Int64,
+            &CastOptions {
+                safe: false,
+                ..CastOptions::default()
+            },
+        )?;
         let ds = ds.as_primitive::<Int64Type>().values();
         let y = batch.column(2).as_primitive::<Float64Type>();
         for range in partition(std::slice::from_ref(ids))?.ranges() {
@@ -261,7 +270,7 @@ impl ForecastStream {
             .collect();
         let mut columns: Vec<ArrayRef> = vec![take(&ids, &indices, None)?];
         let time_kind = &self.runner.time_kind;
-        columns.push(time_kind.to_array(rows.iter().flat_map(|r| r.ds.iter().copied()).collect()));
+        columns.push(time_kind.to_array(rows.iter().flat_map(|r| r.ds.iter().copied()).collect())?);
         match &self.runner.params.task {
             Task::Forecast { fitted: false } => {}
             Task::Forecast { fitted: true } => {
@@ -284,7 +293,7 @@ impl ForecastStream {
             Task::CrossValidation(_) => {
                 columns.push(
                     time_kind
-                        .to_array(rows.iter().flat_map(|r| r.cutoff.iter().copied()).collect()),
+                        .to_array(rows.iter().flat_map(|r| r.cutoff.iter().copied()).collect())?,
                 );
                 columns.push(float_column(
                     rows.iter().flat_map(|r| r.y.iter().copied()),
@@ -299,8 +308,7 @@ impl ForecastStream {
             ));
         }
         let batch = RecordBatch::try_new(Arc::clone(&self.schema), columns)?;
-        self.metrics.baseline.record_output(batch.num_rows());
-        Ok(batch)
+        Ok(batch.record_output(&self.metrics.baseline))
     }
 }
 

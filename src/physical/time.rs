@@ -8,10 +8,12 @@ use chrono::{
 };
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{
-    ArrayRef, Date32Array, Date64Array, Int32Array, Int64Array, TimestampMicrosecondArray,
+    ArrayRef, Date32Array, Date64Array, Int64Array, TimestampMicrosecondArray,
     TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray,
 };
+use datafusion::arrow::compute::{CastOptions, cast_with_options};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::common::Result;
 
 use crate::logical::Freq;
 
@@ -81,7 +83,7 @@ pub(crate) enum Step {
 impl TimeKind {
     pub(crate) fn try_new(data_type: &DataType) -> Option<Self> {
         Some(match data_type {
-            DataType::Int32 | DataType::Int64 => TimeKind::Integer(data_type.clone()),
+            _ if data_type.is_integer() => TimeKind::Integer(data_type.clone()),
             DataType::Date32 => TimeKind::Date32,
             DataType::Date64 => TimeKind::Date64,
             DataType::Timestamp(unit, None) => TimeKind::Timestamp(*unit, None),
@@ -110,13 +112,19 @@ impl TimeKind {
         }
     }
 
-    /// Builds an array of this kind from raw values.
-    pub(crate) fn to_array(&self, values: Vec<i64>) -> ArrayRef {
-        match self {
-            TimeKind::Integer(DataType::Int32) => Arc::new(Int32Array::from_iter_values(
-                values.into_iter().map(|v| v as i32),
-            )),
-            TimeKind::Integer(_) => Arc::new(Int64Array::from(values)),
+    /// Builds an array of this kind from raw values (in range: [`TimeKind::advance`]
+    /// refuses values the type cannot hold).
+    pub(crate) fn to_array(&self, values: Vec<i64>) -> Result<ArrayRef> {
+        Ok(match self {
+            TimeKind::Integer(DataType::Int64) => Arc::new(Int64Array::from(values)),
+            TimeKind::Integer(data_type) => cast_with_options(
+                &Int64Array::from(values),
+                data_type,
+                &CastOptions {
+                    safe: false,
+                    ..CastOptions::default()
+                },
+            )?,
             TimeKind::Date32 => Arc::new(Date32Array::from_iter_values(
                 values.into_iter().map(|v| v as i32),
             )),
@@ -138,6 +146,22 @@ impl TimeKind {
                     ),
                 }
             }
+        })
+    }
+
+    /// The raw values the type can hold.
+    fn raw_range(&self) -> (i64, i64) {
+        match self {
+            TimeKind::Integer(DataType::Int8) => (i8::MIN.into(), i8::MAX.into()),
+            TimeKind::Integer(DataType::Int16) => (i16::MIN.into(), i16::MAX.into()),
+            TimeKind::Integer(DataType::Int32) | TimeKind::Date32 => {
+                (i32::MIN.into(), i32::MAX.into())
+            }
+            TimeKind::Integer(DataType::UInt8) => (0, u8::MAX.into()),
+            TimeKind::Integer(DataType::UInt16) => (0, u16::MAX.into()),
+            TimeKind::Integer(DataType::UInt32) => (0, u32::MAX.into()),
+            TimeKind::Integer(DataType::UInt64) => (0, i64::MAX),
+            _ => (i64::MIN, i64::MAX),
         }
     }
 
@@ -172,8 +196,29 @@ impl TimeKind {
         self.raw_from_datetime(utc)
     }
 
-    /// `last + k * step`, or `None` on overflow or when the step does not fit the type.
+    /// A raw value as a user reads it: the integer, the date, or the timestamp on its
+    /// zone's clock.
+    pub(crate) fn display(&self, raw: i64) -> String {
+        let Some(utc) = self.to_datetime(raw) else {
+            return raw.to_string();
+        };
+        match self {
+            TimeKind::Integer(_) => raw.to_string(),
+            TimeKind::Date32 => utc.date().to_string(),
+            TimeKind::Date64 | TimeKind::Timestamp(_, None) => utc.to_string(),
+            TimeKind::Timestamp(_, Some(zone)) => zone.tz.from_utc_datetime(&utc).to_string(),
+        }
+    }
+
+    /// `last + k * step`, or `None` when the type cannot hold it or the step does not fit
+    /// the type.
     pub(crate) fn advance(&self, last: i64, step: Step, k: i64) -> Option<i64> {
+        let (min, max) = self.raw_range();
+        self.advance_raw(last, step, k)
+            .filter(|value| (min..=max).contains(value))
+    }
+
+    fn advance_raw(&self, last: i64, step: Step, k: i64) -> Option<i64> {
         match (self, step) {
             (_, Step::Raw(diff)) => last.checked_add(diff.checked_mul(k)?),
             (TimeKind::Integer(_), Step::Freq(Freq::Step(step))) => {
@@ -302,8 +347,8 @@ fn month_end(date: NaiveDate) -> Option<NaiveDate> {
 /// Whether `freq` can step a time column of `data_type` (sub-day steps need timestamps).
 pub(crate) fn freq_fits(freq: &Freq, data_type: &DataType) -> bool {
     match (freq, data_type) {
-        (Freq::Step(_), DataType::Int32 | DataType::Int64) => true,
-        (Freq::Step(_), _) | (_, DataType::Int32 | DataType::Int64) => false,
+        (Freq::Step(_), _) => data_type.is_integer(),
+        _ if data_type.is_integer() => false,
         (_, DataType::Date32) => freq.whole_days(),
         (_, DataType::Date64) => freq.whole_millis(),
         (_, DataType::Timestamp(_, _)) => true,

@@ -39,12 +39,25 @@ const COMMON_ARGS: &[&str] = &[
 ];
 const CV_ARGS: &[&str] = &["n_windows", "step_size", "test_size", "input_size", "refit"];
 
+/// Refuses arguments after the input that are not `name => value`, before any other
+/// check could report them as missing.
+fn only_the_input_is_positional(function: &str, args: &Args) -> Result<()> {
+    if args.positional.len() > 1 {
+        let listed = COMMON_ARGS[..2].join(" => .., ");
+        return plan_err!(
+            "{function}: only the input is positional; pass the other arguments by name, e.g. {function}(input, {listed} => ..)"
+        );
+    }
+    Ok(())
+}
+
 /// Plans `forecast(input, h => .., models => .., ...)`.
 pub(super) fn plan_forecast(
     args: Args,
     ctx: &mut dyn RelationPlannerContext,
     session: Option<&Session>,
 ) -> Result<LogicalPlan> {
+    only_the_input_is_positional("forecast", &args)?;
     args.check_names(COMMON_ARGS)?;
     let fitted = args.bool("fitted")?.unwrap_or(false);
     plan(args, ctx, session, "forecast", Task::Forecast { fitted })
@@ -56,6 +69,7 @@ pub(super) fn plan_cross_validation(
     ctx: &mut dyn RelationPlannerContext,
     session: Option<&Session>,
 ) -> Result<LogicalPlan> {
+    only_the_input_is_positional("cross_validation", &args)?;
     let allowed: Vec<&str> = COMMON_ARGS.iter().chain(CV_ARGS).copied().collect();
     args.check_names(&allowed)?;
     if args.bool("fitted")?.unwrap_or(false) {
@@ -237,11 +251,6 @@ fn plan_input(
             "{function}: the first argument must be the input: a query in parentheses, e.g. {function}((SELECT unique_id, ds, y FROM t), h => 7, models => 'Naive()'), or a table name"
         );
     };
-    if args.positional.len() > 1 {
-        return plan_err!(
-            "{function}: only the input is positional; pass the other arguments as name => value"
-        );
-    }
     let table = |name: ObjectName| TableFactor::Table {
         name,
         alias: None,
@@ -345,16 +354,14 @@ fn resolve_columns<'a>(
             id.1
         );
     }
-    if !matches!(
-        time.1,
-        DataType::Timestamp(_, _)
-            | DataType::Date32
-            | DataType::Date64
-            | DataType::Int32
-            | DataType::Int64
-    ) {
+    if !(time.1.is_integer()
+        || matches!(
+            time.1,
+            DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64
+        ))
+    {
         return plan_err!(
-            "{function}: time column '{}' has type {}; allowed: Timestamp (any unit, with or without time zone), Date32, Date64, Int32, Int64",
+            "{function}: time column '{}' has type {}; allowed: Timestamp (any unit, with or without time zone), Date32, Date64, integers",
             names.time,
             time.1
         );

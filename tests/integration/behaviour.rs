@@ -101,6 +101,9 @@ async fn explain_analyze_reports_series_and_model_time() {
     ] {
         assert!(line.contains(metric), "{metric} missing in: {line}");
     }
+    for empty in ["output_batches=0", "output_bytes=0.0 B", "output_rows=0"] {
+        assert!(!line.contains(empty), "{empty} in: {line}");
+    }
 }
 
 #[tokio::test]
@@ -167,4 +170,37 @@ async fn quickstart_runs() {
     for row in 0..6 {
         assert!(lo.value(row) < mean.value(row) && mean.value(row) < hi.value(row));
     }
+}
+
+/// An application's context, with its settings and tables, gets the extension in one call:
+/// tables are found by name and the plan sorts by series.
+#[tokio::test]
+async fn one_call_installs_the_extension_on_an_existing_context() {
+    let ctx = datafusion::prelude::SessionContext::new_with_config(
+        SessionConfig::new().with_target_partitions(3),
+    );
+    query(
+        &ctx,
+        "CREATE TABLE t (unique_id VARCHAR, ds DATE, y DOUBLE) AS VALUES \
+         ('a', DATE '2024-01-01', 1.0), ('a', DATE '2024-01-02', 2.0), ('b', DATE '2024-01-01', 5.0), ('b', DATE '2024-01-02', 4.0)",
+    )
+    .await;
+    datafusion_forecast::install_on(&ctx).expect("installs");
+    let out = query(
+        &ctx,
+        "SELECT * FROM forecast('t', h => 2, models => 'Naive()')",
+    )
+    .await;
+    assert_eq!(out.iter().map(RecordBatch::num_rows).sum::<usize>(), 4);
+    assert_eq!(ctx.state().config().target_partitions(), 3, "settings kept");
+    let plan = query(
+        &ctx,
+        "EXPLAIN SELECT * FROM forecast(t, h => 2, models => 'Naive()')",
+    )
+    .await;
+    let text = pretty_format_batches(&plan).unwrap().to_string();
+    assert!(
+        text.contains("ForecastExec") && text.contains("SortExec"),
+        "{text}"
+    );
 }

@@ -1,7 +1,8 @@
 //! Integration tests: parity with statsforecast, plan shape, invariance properties and
-//! bad-input outcomes, all through SQL.
+//! bad-input outcomes, all through SQL; the `dfcast` command line.
 
 mod behaviour;
+mod cli;
 mod common;
 mod ets_parity;
 mod memory;

@@ -57,8 +57,9 @@ fn free_params(phi: f64) -> Params {
 pub(crate) fn search(y: &[f64], spec: &SearchSpec) -> Result<EtsModel, SearchError> {
     let n = y.len();
     let mut upper = UPPER;
-    if y.iter().all(|v| *v == y[0]) {
-        // A constant series: simple exponential smoothing with alpha fixed at 0.9999.
+    // A constant series: simple exponential smoothing with alpha fixed at 0.9999. Below
+    // 4 observations no series can be fitted, and the general requirement is reported.
+    if n >= 4 && y.iter().all(|v| *v == y[0]) {
         let form = Form {
             error: Component::Additive,
             trend: Component::None,
@@ -261,10 +262,13 @@ mod tests {
         assert_eq!(fit.form.components(), "ANNN");
         assert_eq!(fit.n_params, 3);
         assert!((fit.last_state[0] - 5.0).abs() < 1e-6);
-        assert_eq!(
-            search(&[5.0; 3], &spec("ZZZ", 4, None)).unwrap_err(),
-            SearchError::TooShort { needed: 4 }
-        );
+        for n in 1..=3 {
+            assert_eq!(
+                search(&vec![5.0; n], &spec("ZZZ", 4, None)).unwrap_err(),
+                SearchError::TooShort { needed: 7 },
+                "n = {n}: the general requirement (constant series fit from 4)"
+            );
+        }
     }
 
     #[test]
