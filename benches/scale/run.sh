@@ -5,7 +5,8 @@
 # checksum of the output (integer sums, so equal outputs give equal checksums whatever
 # the row order).
 #
-#   benches/scale/run.sh [--series-per-file N] [--files F] [--limit 2G] [--runs R] [--only sorted|shuffled]
+#   benches/scale/run.sh [--series-per-file N] [--files F] [--limit 2G] [--runs R]
+#                        [--only sorted|shuffled] [--limited-only]
 #
 # Each file holds its own ids (prefix fNNN-), so sorted files do not overlap. Defaults:
 # 100,000 series per file, 10 files (1M series, ~275M rows), limit 2G. The
@@ -17,6 +18,7 @@ files=10
 limit=2G
 runs=1
 only=""
+limited_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --series-per-file) per_file="$2"; shift 2 ;;
@@ -24,6 +26,7 @@ while [ $# -gt 0 ]; do
     --limit) limit="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
+    --limited-only) limited_only=1; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -81,7 +84,7 @@ for layout in "${layouts[@]}"; do write_panel "$layout"; done
 echo "layout    memory          wall      peak RSS  rows,series,checksum"
 for ((r = 0; r < runs; r++)); do
   for layout in "${layouts[@]}"; do
-    run "$layout"
+    [ "$limited_only" = 1 ] || run "$layout"
     run "$layout" -m "$limit"
   done
 done
