@@ -68,9 +68,20 @@ impl PanelSpec {
     fn time_start(&self) -> (TimeKind, i64) {
         let kind =
             TimeKind::try_new(&self.time_kind_type()).expect("panel time types are supported");
-        let start = match kind {
-            TimeKind::Date32 => START_DAY,
-            _ => START_DAY * 86_400_000_000_000,
+        let (start, day_before) = match kind {
+            TimeKind::Date32 => (START_DAY, START_DAY - 1),
+            _ => (
+                START_DAY * 86_400_000_000_000,
+                (START_DAY - 1) * 86_400_000_000_000,
+            ),
+        };
+        // Calendar offsets (`W`, `ME`, `B`, ...) start on their first anchor from the start
+        // date on, as `pandas.date_range` does.
+        let start = match self.freq {
+            Freq::Offset(offset) if !offset.is_tick() => kind
+                .advance(day_before, Step::Freq(self.freq), 1)
+                .unwrap_or(start),
+            _ => start,
         };
         (kind, start)
     }

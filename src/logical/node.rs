@@ -95,7 +95,24 @@ impl UserDefinedLogicalNodeCore for ForecastNode {
         _exprs: Vec<Expr>,
         mut inputs: Vec<LogicalPlan>,
     ) -> Result<Self> {
-        Self::try_new(inputs.swap_remove(0), self.params.clone())
+        let input = inputs.swap_remove(0);
+        // The output schema depends on the input only through the id and time types:
+        // keep it rather than rebuild thousands of columns on every optimizer pass.
+        let types = |plan: &LogicalPlan| {
+            let schema = plan.schema();
+            (
+                schema.field(0).data_type().clone(),
+                schema.field(1).data_type().clone(),
+            )
+        };
+        if types(&input) == types(&self.input) {
+            return Ok(Self {
+                input,
+                params: self.params.clone(),
+                schema: Arc::clone(&self.schema),
+            });
+        }
+        Self::try_new(input, self.params.clone())
     }
 
     /// Every input column is needed, whatever the output columns used above.

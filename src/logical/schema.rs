@@ -1,5 +1,6 @@
 //! Output column names and types, following statsforecast.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
@@ -87,8 +88,9 @@ pub fn output_schema(
         }
     }
     let specs = parse_specs(&params.models)?;
+    let mut seen: HashSet<String> = fields.iter().map(|f| f.name().clone()).collect();
     for name in model_columns(&specs, &params.levels)? {
-        if fields.iter().any(|f| f.name() == &name) {
+        if !seen.insert(name.clone()) {
             return plan_err!(
                 "{}: output column '{name}' would appear twice; give the model another alias",
                 params.function_name()
