@@ -146,6 +146,47 @@ async fn memory_limited_executors_return_the_local_rows() {
     cluster::remove_dir(&dir);
 }
 
+/// `COPY ... TO` through the cluster writes what the same COPY writes locally, in CSV
+/// (dates, timestamps, quoting, header), JSON and Parquet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn copy_through_the_cluster_writes_what_a_local_copy_writes() {
+    let _serial = ONE_CLUSTER_AT_A_TIME.lock().await;
+    let dir = scratch_dir("data");
+    let panel = write_panel(&dir, 50, 20, 40, 2);
+    let cluster = Cluster::start(Options::default()).await;
+    let local = local_context(&panel).await;
+    let remote = remote_context(&cluster, &panel).await;
+    let query = "SELECT unique_id || ',x' AS label, ds, \
+                 arrow_cast(ds, 'Timestamp(Millisecond, None)') + INTERVAL '90 minutes 500 milliseconds' AS at, \
+                 \"Naive\", \"Naive-lo-80\" \
+                 FROM forecast('panel', h => 3, models => 'Naive()', level => [80]) ORDER BY label, ds";
+    for (format, extension) in [("CSV", "csv"), ("JSON", "json"), ("PARQUET", "parquet")] {
+        let mut written = Vec::new();
+        for (ctx, side) in [(&local, "local"), (&remote, "cluster")] {
+            let path = dir.join(format!("{side}.{extension}"));
+            let sql = format!("COPY ({query}) TO '{}' STORED AS {format}", path.display());
+            run(ctx, &sql).await.expect("COPY runs");
+            written.push(if extension == "parquet" {
+                let read = local
+                    .read_parquet(path.to_str().unwrap(), Default::default())
+                    .await
+                    .expect("written parquet opens");
+                rows(&read.collect().await.expect("written parquet reads")).join("\n")
+            } else {
+                std::fs::read_to_string(&path).expect("written file reads")
+            });
+        }
+        assert!(written[0].lines().count() > 100, "{format}: {}", written[0]);
+        assert!(
+            written[1] == written[0],
+            "{format}: the cluster wrote\n{}\nlocally\n{}",
+            &written[1][..written[1].len().min(600)],
+            &written[0][..written[0].len().min(600)]
+        );
+    }
+    cluster::remove_dir(&dir);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn distributed_explain_shows_the_shuffle_before_the_forecast() {
     let _serial = ONE_CLUSTER_AT_A_TIME.lock().await;

@@ -14,7 +14,7 @@ use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::execution::{SessionState, SessionStateBuilder};
 use datafusion::prelude::SessionConfig;
 
-use super::{ForecastLogicalCodec, ForecastPhysicalCodec};
+use super::{ForecastLogicalCodec, ForecastPhysicalCodec, PortableCsvSink};
 
 /// `config` with this crate's codecs, the session builder of
 /// [`scheduler_session_state`], and Ballista's S3-aware session config (as the stock
@@ -33,12 +33,16 @@ pub fn scheduler_config(config: SchedulerConfig) -> SchedulerConfig {
 /// The session state a scheduler plans a client's queries with: Ballista's default
 /// (its optimizer rules and functions), object stores for `file://`, `http(s)://` and
 /// `s3://` inputs, and this crate's query planner, which turns `ForecastNode`s into
-/// `ForecastExec`s (DataFusion's hash repartition stays: it becomes Ballista's shuffle).
+/// `ForecastExec`s (DataFusion's hash repartition stays: it becomes Ballista's shuffle),
+/// and [`PortableCsvSink`], so that `COPY ... STORED AS CSV` writes on the executors what
+/// it writes locally.
 pub fn scheduler_session_state(config: SessionConfig) -> Result<SessionState> {
     let runtime = object_store_runtime(&config, None)?;
     let state = default_session_builder(config)?;
     let builder = SessionStateBuilder::new_from_existing(state).with_runtime_env(runtime);
-    Ok(crate::install_planners(builder).build())
+    Ok(crate::install_planners(builder)
+        .with_physical_optimizer_rule(Arc::new(PortableCsvSink))
+        .build())
 }
 
 /// `config` with this crate's codecs and the S3-aware session config and runtime of the

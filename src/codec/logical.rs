@@ -6,8 +6,10 @@ use std::sync::Arc;
 use ballista_core::serde::BallistaLogicalExtensionCodec;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::catalog::TableProvider;
+use datafusion::common::parsers::CsvQuoteStyle;
 use datafusion::common::{Result, TableReference, internal_err};
 use datafusion::datasource::file_format::FileFormatFactory;
+use datafusion::datasource::file_format::csv::CsvFormatFactory;
 use datafusion::execution::TaskContext;
 use datafusion::logical_expr::{
     AggregateUDF, Extension, HigherOrderUDF, LogicalPlan, ScalarUDF, WindowUDF,
@@ -105,7 +107,8 @@ impl LogicalExtensionCodec for ForecastLogicalCodec {
         buf: &mut Vec<u8>,
         node: Arc<dyn FileFormatFactory>,
     ) -> Result<()> {
-        self.inner.try_encode_file_format(buf, node)
+        self.inner
+            .try_encode_file_format(buf, csv_quote_style_for_the_wire(node))
     }
 
     fn try_decode_udf(&self, name: &str, buf: &[u8]) -> Result<Arc<ScalarUDF>> {
@@ -147,4 +150,22 @@ impl LogicalExtensionCodec for ForecastLogicalCodec {
     fn try_encode_udwf(&self, node: &WindowUDF, buf: &mut Vec<u8>) -> Result<()> {
         self.inner.try_encode_udwf(node, buf)
     }
+}
+
+/// datafusion-proto 55 writes a CSV format's quote style as the position of the Rust
+/// variant (`Always` 0, `Necessary` 1) and reads it as the protobuf enum (`Necessary` 0,
+/// `Always` 1), so `COPY ... STORED AS CSV` through a cluster quoted every field. Swapping
+/// the two before encoding makes the decoded style the one the user set; the loopback
+/// cluster test compares a cluster COPY with a local one.
+fn csv_quote_style_for_the_wire(node: Arc<dyn FileFormatFactory>) -> Arc<dyn FileFormatFactory> {
+    let Some(csv) = node.downcast_ref::<CsvFormatFactory>() else {
+        return node;
+    };
+    let mut options = csv.options.clone().unwrap_or_default();
+    options.quote_style = match options.quote_style {
+        CsvQuoteStyle::Always => CsvQuoteStyle::Necessary,
+        CsvQuoteStyle::Necessary => CsvQuoteStyle::Always,
+        other => other,
+    };
+    Arc::new(CsvFormatFactory::new_with_options(options))
 }

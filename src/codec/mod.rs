@@ -24,6 +24,7 @@
 
 mod client;
 mod cluster;
+mod csv_sink;
 mod logical;
 mod physical;
 mod wire;
@@ -35,5 +36,6 @@ pub use client::{
     client_config, connect, explain_cluster_error, remote_context, remote_context_with_state,
 };
 pub use cluster::{executor_config, init_logging, scheduler_config, scheduler_session_state};
+pub use csv_sink::PortableCsvSink;
 pub use logical::ForecastLogicalCodec;
 pub use physical::ForecastPhysicalCodec;

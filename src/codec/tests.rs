@@ -16,11 +16,13 @@ use datafusion_proto::bytes::{
 use datafusion_proto::physical_plan::{DefaultPhysicalProtoConverter, PhysicalExtensionCodec};
 
 use super::wire::{self, NodeKind};
-use super::{ForecastLogicalCodec, ForecastPhysicalCodec, explain_cluster_error};
+use super::{ForecastLogicalCodec, ForecastPhysicalCodec, PortableCsvSink, explain_cluster_error};
 use crate::logical::{
     ColumnNames, CrossValidation, ForecastNode, ForecastParams, Freq, Level, Task,
 };
 use crate::physical::ForecastExec;
+use datafusion::common::config::ConfigOptions;
+use datafusion::physical_optimizer::PhysicalOptimizerRule;
 
 /// Three daily series of 30 days, as a VALUES query (which serialises on its own).
 fn daily_input(id: &str, ds: &str, y: &str) -> String {
@@ -464,4 +466,39 @@ fn client_config_turns_the_adaptive_planner_off_unless_set() {
     let config =
         super::client_config(SessionConfig::new().with_ballista_adaptive_query_planner(true));
     assert!(config.ballista_adaptive_query_planner_enabled());
+}
+
+/// `COPY ... STORED AS CSV` runs as a `DataSinkExec` on the executors: after the
+/// scheduler's [`PortableCsvSink`] rule, the decoded sink writes exactly what the local
+/// one writes (without it, dates and naive timestamps come out empty).
+#[tokio::test]
+async fn csv_copy_writes_the_same_file_after_a_round_trip() -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("dfcast-csv-copy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let ctx = crate::session_context(SessionConfig::new().with_target_partitions(1));
+    let query = "SELECT 'a,b' AS s, DATE '2024-01-31' AS d, \
+                 arrow_cast(TIMESTAMP '2024-03-31T01:30:00', 'Timestamp(Nanosecond, Some(\"Europe/Paris\"))') AS t, \
+                 TIMESTAMP '2024-01-01T00:00:00.5' AS naive, 1.5 AS v";
+    let mut outputs = Vec::new();
+    for (name, round_trip) in [("local.csv", false), ("decoded.csv", true)] {
+        let path = dir.join(name);
+        let sql = format!("COPY ({query}) TO '{}' STORED AS CSV", path.display());
+        let plan = ctx.sql(&sql).await?.create_physical_plan().await?;
+        let plan = if round_trip {
+            let plan = PortableCsvSink.optimize(plan, &ConfigOptions::default())?;
+            let codec = ForecastPhysicalCodec::default();
+            let bytes = physical_plan_to_bytes_with_extension_codec(plan, &codec)?;
+            physical_plan_from_bytes_with_extension_codec(&bytes, &ctx.task_ctx(), &codec)?
+        } else {
+            plan
+        };
+        collect(plan, ctx.task_ctx()).await?;
+        outputs.push(std::fs::read_to_string(&path)?);
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(
+        outputs[1], outputs[0],
+        "decoded sink output differs from the local one"
+    );
+    Ok(())
 }
