@@ -155,7 +155,7 @@ impl Offset {
             }
             Anchor::Week { weekday } => {
                 let ahead = (i64::from(weekday) - weekday_index(date) - 1).rem_euclid(7) + 1;
-                add_days(date, ahead.checked_add(7 * (steps - 1))?)?
+                add_days(date, ahead.checked_add((steps - 1).checked_mul(7)?)?)?
             }
             Anchor::BusinessDay => nth_business_day_after(date, steps)?,
             Anchor::SemiMonth { day, end } => {
@@ -417,11 +417,9 @@ fn nth_business_day_after(date: NaiveDate, n: i64) -> Option<NaiveDate> {
         Weekday::Sun => add_days(date, -2)?,
         _ => date,
     };
-    let from_monday = weekday_index(base) + n;
-    add_days(
-        base,
-        7 * (from_monday / 5) + from_monday % 5 - weekday_index(base),
-    )
+    let from_monday = weekday_index(base).checked_add(n)?;
+    let days = (from_monday / 5).checked_mul(7)? + from_monday % 5 - weekday_index(base);
+    add_days(base, days)
 }
 
 /// Months since year 0 (January of year 0 is 0).
@@ -598,6 +596,22 @@ mod tests {
             step("ME", evening, 1),
             Some(day(2024, 1, 31).with_hour(22).unwrap())
         );
+    }
+
+    #[test]
+    fn huge_steps_are_out_of_range_not_a_panic() {
+        for alias in ["W", "B", "SMS", "MS", "QE", "YS", "WOM-1MON", "D"] {
+            assert_eq!(
+                parse(alias).advance(day(2024, 1, 1), i64::MAX),
+                None,
+                "{alias}"
+            );
+            assert_eq!(
+                parse(alias).advance(day(2024, 1, 1), i64::MAX / 3),
+                None,
+                "{alias}"
+            );
+        }
     }
 
     use chrono::Timelike;

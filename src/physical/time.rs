@@ -237,8 +237,8 @@ impl TimeKind {
                 if months != 0 {
                     local = add_months(local, i64::from(months).checked_mul(k)?)?;
                 }
-                local =
-                    local.checked_add_signed(TimeDelta::days(i64::from(days).checked_mul(k)?))?;
+                local = local
+                    .checked_add_signed(TimeDelta::try_days(i64::from(days).checked_mul(k)?)?)?;
                 let utc = self.to_datetime(self.raw_from_local(local)?)?;
                 let utc = utc.checked_add_signed(TimeDelta::nanoseconds(nanos.checked_mul(k)?))?;
                 self.raw_from_datetime(utc)
@@ -408,6 +408,20 @@ mod tests {
             Some(Step::Raw(2))
         );
         assert_eq!(kind.infer_step(&[1]), None);
+    }
+
+    #[test]
+    fn steps_beyond_the_calendar_are_none_not_a_panic() {
+        let kind = TimeKind::Timestamp(TimeUnit::Nanosecond, None);
+        for freq in [Freq::days(1), Freq::months(1), Freq::parse("W").unwrap()] {
+            assert_eq!(kind.advance(0, Step::Freq(freq), i64::MAX), None, "{freq}");
+            assert_eq!(kind.advance(0, Step::Freq(freq), 1 << 40), None, "{freq}");
+        }
+        assert_eq!(
+            TimeKind::Date32.advance(0, Step::Freq(Freq::days(1)), 1 << 40),
+            None
+        );
+        assert_eq!(kind.advance(0, Step::Freq(Freq::nanos(2)), i64::MAX), None);
     }
 
     #[test]
