@@ -2,9 +2,7 @@
 
 use std::fmt;
 
-use super::offset::Offset;
-
-const NANOS_PER_DAY: i64 = 86_400_000_000_000;
+use super::offset::{NANOS_PER_DAY, Offset};
 
 /// How far apart consecutive timestamps are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

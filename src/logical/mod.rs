@@ -9,6 +9,7 @@ mod schema;
 pub use freq::Freq;
 pub use node::ForecastNode;
 pub(crate) use node::fmt_params;
+pub(crate) use offset::NANOS_PER_DAY;
 pub use offset::{Anchor, DayOfMonth, Offset};
 pub(crate) use schema::parse_specs;
 pub use schema::{format_level, interval_column_names, output_schema};

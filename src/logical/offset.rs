@@ -7,7 +7,8 @@ use std::fmt;
 
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, TimeDelta, Weekday};
 
-const NANOS_PER_DAY: i64 = 86_400_000_000_000;
+/// Nanoseconds in a day (pandas' `D` tick).
+pub(crate) const NANOS_PER_DAY: i64 = 86_400_000_000_000;
 const MONTHS: [&str; 12] = [
     "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
 ];

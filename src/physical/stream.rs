@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringBuilder, UInt32Array};
-use datafusion::arrow::compute::{CastOptions, cast_with_options, concat, partition, take};
+use datafusion::arrow::compute::{concat, partition, take};
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type, SchemaRef};
 use datafusion::common::{DataFusionError, Result, ScalarValue, exec_datafusion_err};
 use datafusion::execution::RecordBatchStream;
@@ -20,6 +20,7 @@ use super::memory::ExecMemory;
 use super::metrics::ForecastMetrics;
 use super::progress::Progress;
 use super::series::{Series, SeriesRows, SeriesRunner};
+use super::time::cast_exact;
 use crate::logical::Task;
 
 /// Complete series are handed to the models in chunks of at most this many series, or
@@ -117,14 +118,7 @@ impl ForecastStream {
             ));
         }
         // Unsigned values above i64::MAX are an error, never a wrapped value.
-        let ds = cast_with_options(
-            ds,
-            &DataType::Int64,
-            &CastOptions {
-                safe: false,
-                ..CastOptions::default()
-            },
-        )?;
+        let ds = cast_exact(ds, &DataType::Int64)?;
         let ds = ds.as_primitive::<Int64Type>().values();
         let y = batch.column(2).as_primitive::<Float64Type>();
         for range in partition(std::slice::from_ref(ids))?.ranges() {

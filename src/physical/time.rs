@@ -8,16 +8,14 @@ use chrono::{
 };
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{
-    ArrayRef, Date32Array, Date64Array, Int64Array, TimestampMicrosecondArray,
+    Array, ArrayRef, Date32Array, Date64Array, Int64Array, TimestampMicrosecondArray,
     TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray,
 };
 use datafusion::arrow::compute::{CastOptions, cast_with_options};
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::Result;
 
-use crate::logical::Freq;
-
-const NANOS_PER_DAY: i64 = 86_400_000_000_000;
+use crate::logical::{Freq, NANOS_PER_DAY};
 
 /// How raw `i64` time values are to be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,33 +115,26 @@ impl TimeKind {
     pub(crate) fn to_array(&self, values: Vec<i64>) -> Result<ArrayRef> {
         Ok(match self {
             TimeKind::Integer(DataType::Int64) => Arc::new(Int64Array::from(values)),
-            TimeKind::Integer(data_type) => cast_with_options(
-                &Int64Array::from(values),
-                data_type,
-                &CastOptions {
-                    safe: false,
-                    ..CastOptions::default()
-                },
-            )?,
+            TimeKind::Integer(data_type) => cast_exact(&Int64Array::from(values), data_type)?,
             TimeKind::Date32 => Arc::new(Date32Array::from_iter_values(
                 values.into_iter().map(|v| v as i32),
             )),
             TimeKind::Date64 => Arc::new(Date64Array::from(values)),
             TimeKind::Timestamp(unit, zone) => {
-                let tz = zone.as_ref().map(|zone| zone.name.clone());
+                let tz = zone.as_ref().map(|zone| Arc::clone(&zone.name));
                 match unit {
                     TimeUnit::Second => {
-                        Arc::new(TimestampSecondArray::from(values).with_timezone_opt(tz.clone()))
+                        Arc::new(TimestampSecondArray::from(values).with_timezone_opt(tz))
                     }
-                    TimeUnit::Millisecond => Arc::new(
-                        TimestampMillisecondArray::from(values).with_timezone_opt(tz.clone()),
-                    ),
-                    TimeUnit::Microsecond => Arc::new(
-                        TimestampMicrosecondArray::from(values).with_timezone_opt(tz.clone()),
-                    ),
-                    TimeUnit::Nanosecond => Arc::new(
-                        TimestampNanosecondArray::from(values).with_timezone_opt(tz.clone()),
-                    ),
+                    TimeUnit::Millisecond => {
+                        Arc::new(TimestampMillisecondArray::from(values).with_timezone_opt(tz))
+                    }
+                    TimeUnit::Microsecond => {
+                        Arc::new(TimestampMicrosecondArray::from(values).with_timezone_opt(tz))
+                    }
+                    TimeUnit::Nanosecond => {
+                        Arc::new(TimestampNanosecondArray::from(values).with_timezone_opt(tz))
+                    }
                 }
             }
         })
@@ -276,21 +267,15 @@ impl TimeKind {
     }
 
     fn local_day_step(&self, values: &[i64]) -> Option<i32> {
-        let first = self.to_local(values[0])?;
-        let second = self.to_local(values[1])?;
-        let gap = second - first;
-        if gap.num_days() <= 0 || gap != TimeDelta::days(gap.num_days()) {
+        let gap = self.to_local(values[1])? - self.to_local(values[0])?;
+        let days = gap.num_days();
+        if days <= 0 || gap != TimeDelta::try_days(days)? {
             return None;
         }
-        let mut previous = second;
-        for &raw in &values[2..] {
-            let current = self.to_local(raw)?;
-            if current - previous != gap {
-                return None;
-            }
-            previous = current;
+        if !self.every_local_pair(values, |previous, current| current - previous == gap)? {
+            return None;
         }
-        i32::try_from(gap.num_days()).ok()
+        i32::try_from(days).ok()
     }
 
     fn month_step(&self, values: &[i64]) -> Option<i32> {
@@ -301,15 +286,28 @@ impl TimeKind {
         if months <= 0 {
             return None;
         }
-        let mut previous = first;
+        self.every_local_pair(values, |previous, current| {
+            add_months(previous, i64::from(months)) == Some(current)
+        })?
+        .then_some(months)
+    }
+
+    /// Whether every two consecutive values, read on the local clock, satisfy `step`
+    /// (`None` when a value is out of the calendar's range).
+    fn every_local_pair(
+        &self,
+        values: &[i64],
+        step: impl Fn(NaiveDateTime, NaiveDateTime) -> bool,
+    ) -> Option<bool> {
+        let mut previous = self.to_local(values[0])?;
         for &raw in &values[1..] {
             let current = self.to_local(raw)?;
-            if add_months(previous, i64::from(months))? != current {
-                return None;
+            if !step(previous, current) {
+                return Some(false);
             }
             previous = current;
         }
-        Some(months)
+        Some(true)
     }
 }
 
@@ -342,6 +340,16 @@ fn month_end(date: NaiveDate) -> Option<NaiveDate> {
         (date.year(), date.month() + 1)
     };
     NaiveDate::from_ymd_opt(year, month, 1)?.pred_opt()
+}
+
+/// `array` cast to `to`, an error (never a NULL or a wrapped value) for a value `to`
+/// cannot hold.
+pub(crate) fn cast_exact(array: &dyn Array, to: &DataType) -> Result<ArrayRef> {
+    let options = CastOptions {
+        safe: false,
+        ..CastOptions::default()
+    };
+    Ok(cast_with_options(array, to, &options)?)
 }
 
 /// Whether `freq` can step a time column of `data_type` (sub-day steps need timestamps).
