@@ -22,8 +22,9 @@ use crate::logical::ForecastNode;
 /// The logical extension codec a Ballista client and scheduler need for plans with
 /// `forecast(...)` / `cross_validation(...)`.
 ///
-/// A [`ForecastNode`] is written as its parameters behind a datafusion-forecast marker;
-/// every other node, table provider, file format and function goes to the wrapped codec
+/// A [`ForecastNode`] is written as its parameters behind a datafusion-forecast marker,
+/// its inputs (the input, and the future input of a forecast with regressors) as
+/// datafusion-proto's own plan nodes; every other node, table provider, file format and function goes to the wrapped codec
 /// (Ballista's [`BallistaLogicalExtensionCodec`] by default) unchanged.
 #[derive(Debug)]
 pub struct ForecastLogicalCodec {
@@ -55,13 +56,17 @@ impl LogicalExtensionCodec for ForecastLogicalCodec {
             return self.inner.try_decode(buf, inputs, ctx);
         }
         let params = wire::decode(NodeKind::Logical, buf)?;
-        let [input] = inputs else {
-            return internal_err!(
-                "ForecastNode cannot be decoded: expected one input, got {}",
-                inputs.len()
-            );
+        let (input, future) = match inputs {
+            [input] => (input, None),
+            [input, future] => (input, Some(future.clone())),
+            _ => {
+                return internal_err!(
+                    "ForecastNode cannot be decoded: expected the input and at most a future input, got {} inputs",
+                    inputs.len()
+                );
+            }
         };
-        let node = ForecastNode::try_new(input.clone(), params)?;
+        let node = ForecastNode::try_new(input.clone(), future, params)?;
         Ok(Extension {
             node: Arc::new(node),
         })

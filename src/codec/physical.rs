@@ -21,8 +21,9 @@ use crate::physical::ForecastExec;
 /// with `forecast(...)` / `cross_validation(...)`.
 ///
 /// A [`ForecastExec`] is written as its parameters behind a datafusion-forecast marker;
-/// its input travels as datafusion-proto's own plan node, and decoding rebuilds the exec
-/// (schema, models, plan properties) from the decoded input with
+/// its inputs (with regressors, the future input too) travel as datafusion-proto's own
+/// plan nodes, and decoding rebuilds the exec (schema, models, plan properties) from the
+/// decoded inputs with
 /// [`ForecastExec::try_new`]. Every other plan, expression and function goes to the
 /// wrapped codec (Ballista's [`BallistaPhysicalExtensionCodec`] by default) unchanged,
 /// so Ballista's own nodes keep their exact wire format.
@@ -69,13 +70,21 @@ impl PhysicalExtensionCodec for ForecastPhysicalCodec {
             return Ok(plan);
         }
         let params = wire::decode(NodeKind::Physical, buf)?;
-        let [input] = inputs else {
-            return internal_err!(
-                "ForecastExec cannot be decoded: expected one input, got {}",
-                inputs.len()
-            );
+        let (input, future) = match inputs {
+            [input] => (input, None),
+            [input, future] => (input, Some(Arc::clone(future))),
+            _ => {
+                return internal_err!(
+                    "ForecastExec cannot be decoded: expected the input and at most a future input, got {} inputs",
+                    inputs.len()
+                );
+            }
         };
-        Ok(Arc::new(ForecastExec::try_new(Arc::clone(input), params)?))
+        Ok(Arc::new(ForecastExec::try_new(
+            Arc::clone(input),
+            future,
+            params,
+        )?))
     }
 
     fn try_encode(

@@ -8,7 +8,7 @@ mod schema;
 
 pub use freq::Freq;
 pub use node::ForecastNode;
-pub(crate) use node::fmt_params;
+pub(crate) use node::{check_inputs, fmt_params, fmt_regressors, regressor_names};
 pub(crate) use offset::NANOS_PER_DAY;
 pub use offset::{Anchor, DayOfMonth, Offset};
 pub(crate) use schema::parse_specs;

@@ -1,27 +1,45 @@
-//! [`ForecastNode`]: a `UserDefinedLogicalNodeCore` over the `(id, ds, y)` input.
+//! [`ForecastNode`]: a `UserDefinedLogicalNodeCore` over the `(id, ds, y, regressors...)`
+//! input and, for regressors' future values, the `(id, ds, regressors...)` future input.
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
-use datafusion::common::{DFSchema, DFSchemaRef, Result};
+use datafusion::arrow::datatypes::{DataType, Schema};
+use datafusion::common::{DFSchema, DFSchemaRef, Result, internal_err};
 use datafusion::logical_expr::{Expr, LogicalPlan, UserDefinedLogicalNodeCore};
 
 use super::{ForecastParams, Task, output_schema};
 
-/// Forecasts every series of its input. The input has exactly three columns, in this
-/// order: the id, the time column and the target (Float64).
+/// Forecasts every series of its input.
+///
+/// The input's columns, in this order: the id, the time column, the target (Float64),
+/// then the exogenous regressors (Float64), present only when a model uses them. A
+/// forecast with regressors has a second input, `future`: the id and time columns (of
+/// the input's types) and the same regressors in the same order, holding their values
+/// at the forecast dates. The output schema does not depend on the regressors.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ForecastNode {
     input: LogicalPlan,
+    future: Option<LogicalPlan>,
     params: ForecastParams,
     schema: DFSchemaRef,
 }
 
 impl ForecastNode {
-    /// Builds the node and its output schema.
-    pub fn try_new(input: LogicalPlan, params: ForecastParams) -> Result<Self> {
+    /// Builds the node and its output schema; `future` is the regressors' future values
+    /// (required by a forecast with regressors, refused otherwise).
+    pub fn try_new(
+        input: LogicalPlan,
+        future: Option<LogicalPlan>,
+        params: ForecastParams,
+    ) -> Result<Self> {
+        check_inputs(
+            &params,
+            input.schema().as_arrow(),
+            future.as_ref().map(|f| f.schema().as_arrow()),
+        )?;
         let input_schema = input.schema();
         let id_type = input_schema.field(0).data_type();
         let time_type = input_schema.field(1).data_type();
@@ -29,6 +47,7 @@ impl ForecastNode {
         let schema = Arc::new(DFSchema::try_from(schema.as_ref().clone())?);
         Ok(Self {
             input,
+            future,
             params,
             schema,
         })
@@ -39,16 +58,29 @@ impl ForecastNode {
         &self.params
     }
 
-    /// The `(id, ds, y)` input plan.
+    /// The `(id, ds, y, regressors...)` input plan.
     pub fn input(&self) -> &LogicalPlan {
         &self.input
+    }
+
+    /// The `(id, ds, regressors...)` plan of the regressors' future values, if any.
+    pub fn future(&self) -> Option<&LogicalPlan> {
+        self.future.as_ref()
+    }
+
+    /// The names of the exogenous regressors, in input order.
+    pub fn regressors(&self) -> Vec<String> {
+        regressor_names(self.input.schema().as_arrow())
     }
 }
 
 impl PartialOrd for ForecastNode {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         match self.params.cmp(&other.params) {
-            Ordering::Equal => self.input.partial_cmp(&other.input),
+            Ordering::Equal => match self.input.partial_cmp(&other.input)? {
+                Ordering::Equal => self.future.partial_cmp(&other.future),
+                ordering => Some(ordering),
+            },
             ordering => Some(ordering),
         }
     }
@@ -63,7 +95,7 @@ impl UserDefinedLogicalNodeCore for ForecastNode {
     }
 
     fn inputs(&self) -> Vec<&LogicalPlan> {
-        vec![&self.input]
+        std::iter::once(&self.input).chain(&self.future).collect()
     }
 
     fn schema(&self) -> &DFSchemaRef {
@@ -74,8 +106,8 @@ impl UserDefinedLogicalNodeCore for ForecastNode {
         vec![]
     }
 
-    /// Only filters on the series id may move below the node: a filter on `ds` or `y`
-    /// would change the training data.
+    /// Only filters on the series id may move below the node (into both inputs, where the
+    /// id has the same name): a filter on `ds` or `y` would change the training data.
     fn prevent_predicate_push_down_columns(&self) -> HashSet<String> {
         self.schema
             .fields()
@@ -87,15 +119,15 @@ impl UserDefinedLogicalNodeCore for ForecastNode {
 
     fn fmt_for_explain(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "{}", self.name())?;
-        fmt_params(&self.params, f)
+        fmt_params(&self.params, f)?;
+        fmt_regressors(&self.regressors(), f)
     }
 
-    fn with_exprs_and_inputs(
-        &self,
-        _exprs: Vec<Expr>,
-        mut inputs: Vec<LogicalPlan>,
-    ) -> Result<Self> {
-        let input = inputs.swap_remove(0);
+    fn with_exprs_and_inputs(&self, _exprs: Vec<Expr>, inputs: Vec<LogicalPlan>) -> Result<Self> {
+        let mut inputs = inputs.into_iter();
+        let (Some(input), future, None) = (inputs.next(), inputs.next(), inputs.next()) else {
+            return internal_err!("ForecastNode takes one or two inputs");
+        };
         // The output schema depends on the input only through the id and time types:
         // keep it rather than rebuild thousands of columns on every optimizer pass.
         let types = |plan: &LogicalPlan| {
@@ -106,19 +138,104 @@ impl UserDefinedLogicalNodeCore for ForecastNode {
             )
         };
         if types(&input) == types(&self.input) {
+            check_inputs(
+                &self.params,
+                input.schema().as_arrow(),
+                future.as_ref().map(|f| f.schema().as_arrow()),
+            )?;
             return Ok(Self {
                 input,
+                future,
                 params: self.params.clone(),
                 schema: Arc::clone(&self.schema),
             });
         }
-        Self::try_new(input, self.params.clone())
+        Self::try_new(input, future, self.params.clone())
     }
 
-    /// Every input column is needed, whatever the output columns used above.
+    /// Every column of both inputs is needed, whatever the output columns used above.
     fn necessary_children_exprs(&self, _output_columns: &[usize]) -> Option<Vec<Vec<usize>>> {
-        Some(vec![vec![0, 1, 2]])
+        Some(
+            self.inputs()
+                .iter()
+                .map(|plan| (0..plan.schema().fields().len()).collect())
+                .collect(),
+        )
     }
+}
+
+/// The regressors of an `(id, ds, y, regressors...)` input: every column after the third.
+pub(crate) fn regressor_names(input: &Schema) -> Vec<String> {
+    input
+        .fields()
+        .iter()
+        .skip(3)
+        .map(|f| f.name().clone())
+        .collect()
+}
+
+/// Checks the shapes SQL planning gives the inputs of the node and of its exec (anything
+/// else is an internal error): `input` is `(id, ds, y, regressors...)` with Float64 target
+/// and regressors; `future`, given exactly when a forecast has regressors, is `(id, ds,
+/// regressors...)` with the input's id and time types and the same regressors in order.
+pub(crate) fn check_inputs(
+    params: &ForecastParams,
+    input: &Schema,
+    future: Option<&Schema>,
+) -> Result<()> {
+    let function = params.function_name();
+    if input.fields().len() < 3
+        || input
+            .fields()
+            .iter()
+            .skip(2)
+            .any(|f| f.data_type() != &DataType::Float64)
+    {
+        return internal_err!(
+            "{function}: the node's input must be (id, ds, y, regressors...) with Float64 y and regressors, got {input:?}"
+        );
+    }
+    let regressors = regressor_names(input);
+    let needs_future = !regressors.is_empty() && matches!(params.task, Task::Forecast { .. });
+    match future {
+        None if needs_future => internal_err!(
+            "{function}: the regressors {regressors:?} need the input of their future values"
+        ),
+        Some(_) if !needs_future => {
+            internal_err!("{function}: a future input is only taken by a forecast with regressors")
+        }
+        Some(future)
+            if future.fields().len() != 2 + regressors.len()
+                || future.field(0).data_type() != input.field(0).data_type()
+                || future.field(1).data_type() != input.field(1).data_type()
+                || future
+                    .fields()
+                    .iter()
+                    .skip(2)
+                    .map(|f| f.name())
+                    .ne(&regressors)
+                || future
+                    .fields()
+                    .iter()
+                    .skip(2)
+                    .any(|f| f.data_type() != &DataType::Float64) =>
+        {
+            internal_err!(
+                "{function}: the future input must be (id, ds, {}) with the input's id and time types and Float64 regressors, got {future:?}",
+                regressors.join(", ")
+            )
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `, regressors=[promo, price]` when there are regressors, shared by the logical and
+/// physical EXPLAIN lines.
+pub(crate) fn fmt_regressors(regressors: &[String], f: &mut fmt::Formatter) -> fmt::Result {
+    if regressors.is_empty() {
+        return Ok(());
+    }
+    write!(f, ", regressors=[{}]", regressors.join(", "))
 }
 
 /// `: h=12, models=[Naive()], levels=[80, 95], ...`, shared by the logical and physical

@@ -1,5 +1,6 @@
 //! [`ForecastExec`]: states its input requirements (hash-partitioned on the series id,
-//! sorted by id and time) and runs the models one series at a time.
+//! sorted by id and time; with a `future` input, both inputs co-partitioned) and runs
+//! the models one series at a time.
 
 use std::fmt;
 use std::sync::Arc;
@@ -28,13 +29,22 @@ use super::progress::Progress;
 use super::series::{PlannedModel, SeriesRunner};
 use super::stream::ForecastStream;
 use super::time::TimeKind;
-use crate::logical::{ForecastParams, Task, output_schema};
+use crate::logical::{ForecastParams, Task, check_inputs, output_schema, regressor_names};
 use crate::models::build_model;
 
-/// Runs `forecast` / `cross_validation` over an input of `(id, ds, y)` columns.
+/// Runs `forecast` / `cross_validation` over an input of `(id, ds, y, regressors...)`
+/// columns and, for a forecast with regressors, a `future` input of `(id, ds,
+/// regressors...)`.
+///
+/// Partition `p` reads partition `p` of both inputs, so the exec asks for them
+/// co-partitioned: hash-partitioned on the id into the same number of partitions (the
+/// planner gives both ids one type, hence one hash), as a partitioned hash join does;
+/// DataFusion's `EnforceDistribution` then shuffles both alike. Each is sorted by
+/// `(id, ds)`, and the two streams are merged series by series.
 #[derive(Debug)]
 pub struct ForecastExec {
     input: Arc<dyn ExecutionPlan>,
+    future: Option<Arc<dyn ExecutionPlan>>,
     runner: Arc<SeriesRunner>,
     schema: SchemaRef,
     metrics: ExecutionPlanMetricsSet,
@@ -43,12 +53,19 @@ pub struct ForecastExec {
 }
 
 impl ForecastExec {
-    /// Validates the parameters against the input and caches the plan properties.
-    pub fn try_new(input: Arc<dyn ExecutionPlan>, params: ForecastParams) -> Result<Self> {
+    /// Validates the parameters against the inputs and caches the plan properties;
+    /// `future` holds the regressors' future values (a forecast with regressors only).
+    pub fn try_new(
+        input: Arc<dyn ExecutionPlan>,
+        future: Option<Arc<dyn ExecutionPlan>>,
+        params: ForecastParams,
+    ) -> Result<Self> {
         let input_schema = input.schema();
-        if input_schema.fields().len() != 3 {
-            return internal_err!("ForecastExec expects (id, ds, y) input, got {input_schema:?}");
-        }
+        check_inputs(
+            &params,
+            &input_schema,
+            future.as_ref().map(|f| f.schema()).as_deref(),
+        )?;
         let id_type = input_schema.field(0).data_type();
         let time_type = input_schema.field(1).data_type();
         let schema = output_schema(&params, id_type, time_type)?;
@@ -79,10 +96,12 @@ impl ForecastExec {
             fallback,
             levels,
             time_kind,
+            regressors: regressor_names(&input_schema),
         };
         let progress = Arc::new(Progress::new(runner.params.function_name()));
         Ok(Self {
             input,
+            future,
             runner: Arc::new(runner),
             schema,
             metrics: ExecutionPlanMetricsSet::new(),
@@ -96,9 +115,14 @@ impl ForecastExec {
         &self.runner.params
     }
 
-    /// The `(id, ds, y)` input.
+    /// The `(id, ds, y, regressors...)` input.
     pub fn input(&self) -> &Arc<dyn ExecutionPlan> {
         &self.input
+    }
+
+    /// The `(id, ds, regressors...)` input of the regressors' future values, if any.
+    pub fn future(&self) -> Option<&Arc<dyn ExecutionPlan>> {
+        self.future.as_ref()
     }
 
     fn compute_properties(
@@ -134,16 +158,31 @@ impl ForecastExec {
             Boundedness::Bounded,
         )
     }
+}
 
-    fn input_key(&self) -> Arc<dyn PhysicalExpr> {
-        Arc::new(Column::new(self.input.schema().field(0).name(), 0))
-    }
+/// The id column of an input (its first), the key of the partitioning.
+fn key(input: &Arc<dyn ExecutionPlan>) -> Arc<dyn PhysicalExpr> {
+    Arc::new(Column::new(input.schema().field(0).name(), 0))
+}
+
+/// `(id, ds)` ascending, the order each input is read in.
+fn id_then_time(input: &Arc<dyn ExecutionPlan>) -> Option<OrderingRequirements> {
+    let options = Some(SortOptions::default());
+    let requirement = LexRequirement::new([
+        PhysicalSortRequirement::new(key(input), options),
+        PhysicalSortRequirement::new(
+            Arc::new(Column::new(input.schema().field(1).name(), 1)),
+            options,
+        ),
+    ]);
+    requirement.map(OrderingRequirements::new)
 }
 
 impl DisplayAs for ForecastExec {
     fn fmt_as(&self, _t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "{}", self.name())?;
-        crate::logical::fmt_params(&self.runner.params, f)
+        crate::logical::fmt_params(&self.runner.params, f)?;
+        crate::logical::fmt_regressors(&self.runner.regressors, f)
     }
 }
 
@@ -160,34 +199,30 @@ impl ExecutionPlan for ForecastExec {
     }
 
     fn input_distribution_requirements(&self) -> InputDistributionRequirements {
-        InputDistributionRequirements::new(vec![Distribution::KeyPartitioned(vec![
-            self.input_key(),
-        ])])
+        let by_id = |input| Distribution::KeyPartitioned(vec![key(input)]);
+        match &self.future {
+            None => InputDistributionRequirements::new(vec![by_id(&self.input)]),
+            Some(future) => InputDistributionRequirements::co_partitioned(vec![
+                by_id(&self.input),
+                by_id(future),
+            ]),
+        }
     }
 
     fn required_input_ordering(&self) -> Vec<Option<OrderingRequirements>> {
-        let input_schema = self.input.schema();
-        let options = Some(SortOptions::default());
-        let requirement = LexRequirement::new([
-            PhysicalSortRequirement::new(self.input_key(), options),
-            PhysicalSortRequirement::new(
-                Arc::new(Column::new(input_schema.field(1).name(), 1)),
-                options,
-            ),
-        ]);
-        vec![requirement.map(OrderingRequirements::new)]
+        self.children().into_iter().map(id_then_time).collect()
     }
 
     fn maintains_input_order(&self) -> Vec<bool> {
-        vec![false]
+        vec![false; self.children().len()]
     }
 
     fn benefits_from_input_partitioning(&self) -> Vec<bool> {
-        vec![true]
+        vec![true; self.children().len()]
     }
 
     fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
-        vec![&self.input]
+        std::iter::once(&self.input).chain(&self.future).collect()
     }
 
     fn apply_expressions(
@@ -199,12 +234,17 @@ impl ExecutionPlan for ForecastExec {
 
     fn with_new_children(
         self: Arc<Self>,
-        mut children: Vec<Arc<dyn ExecutionPlan>>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        if children.len() != 1 {
-            return internal_err!("ForecastExec takes one child, got {}", children.len());
+        let expected = self.children().len();
+        let mut children = children.into_iter();
+        let (Some(input), future, None) = (children.next(), children.next(), children.next())
+        else {
+            return internal_err!("{} takes {expected} children", self.name());
+        };
+        if future.is_some() != self.future.is_some() {
+            return internal_err!("{} takes {expected} children", self.name());
         }
-        let input = children.swap_remove(0);
         let properties = Arc::new(Self::compute_properties(
             &input,
             &self.schema,
@@ -212,6 +252,7 @@ impl ExecutionPlan for ForecastExec {
         ));
         Ok(Arc::new(Self {
             input,
+            future,
             runner: Arc::clone(&self.runner),
             schema: Arc::clone(&self.schema),
             metrics: ExecutionPlanMetricsSet::new(),
@@ -226,6 +267,22 @@ impl ExecutionPlan for ForecastExec {
         context: Arc<TaskContext>,
     ) -> Result<SendableRecordBatchStream> {
         let input = self.input.execute(partition, Arc::clone(&context))?;
+        let future = match &self.future {
+            None => None,
+            Some(future) => {
+                let (ours, theirs) = (
+                    self.input.output_partitioning().partition_count(),
+                    future.output_partitioning().partition_count(),
+                );
+                if ours != theirs {
+                    return internal_err!(
+                        "{}: the input has {ours} partitions and future {theirs}; the optimizer co-partitions them",
+                        self.name()
+                    );
+                }
+                Some(future.execute(partition, Arc::clone(&context))?)
+            }
+        };
         let aliases: Vec<String> = self.runner.models.iter().map(|m| m.alias.clone()).collect();
         let metrics = ForecastMetrics::new(&self.metrics, partition, &aliases);
         let memory = ExecMemory::try_new(
@@ -234,15 +291,18 @@ impl ExecutionPlan for ForecastExec {
             self.properties.partitioning.partition_count(),
             self.runner.params.function_name(),
         )?;
-        Ok(Box::pin(ForecastStream::new(
-            input,
-            Arc::clone(&self.schema),
-            Arc::clone(&self.runner),
-            context.session_config().batch_size(),
-            metrics,
-            memory,
-            Arc::clone(&self.progress),
-        )))
+        Ok(Box::pin(
+            ForecastStream::new(
+                input,
+                Arc::clone(&self.schema),
+                Arc::clone(&self.runner),
+                context.session_config().batch_size(),
+                metrics,
+                memory,
+                Arc::clone(&self.progress),
+            )
+            .with_future(future),
+        ))
     }
 
     fn metrics(&self) -> Option<MetricsSet> {

@@ -9,8 +9,8 @@ use datafusion::execution::memory_pool::{
     MemoryConsumer, MemoryLimit, MemoryPool, MemoryReservation,
 };
 
-/// Working memory of one partition: half for a chunk of input (16 bytes a row: `ds` and
-/// `y`), half for its output. Smaller under a small memory limit (an eighth of the limit
+/// Working memory of one partition: half for a chunk of input (16 bytes a row for `ds`
+/// and `y`, 8 more per regressor), half for its output. Smaller under a small memory limit (an eighth of the limit
 /// over all partitions, so the sorts below keep most of it), never below the floor.
 const WORKING_BUDGET: usize = 4 << 20;
 const WORKING_BUDGET_FLOOR: usize = 128 << 10;
@@ -54,9 +54,9 @@ impl ExecMemory {
         })
     }
 
-    /// Input rows to buffer before the models run.
-    pub(crate) fn chunk_input_rows(&self) -> usize {
-        self.budget / 2 / 16
+    /// Input rows of `row_bytes` each to buffer before the models run.
+    pub(crate) fn chunk_input_rows(&self, row_bytes: usize) -> usize {
+        self.budget / 2 / row_bytes.max(1)
     }
 
     /// Estimated output bytes of one chunk of series.
@@ -129,7 +129,8 @@ mod tests {
         let pool: Arc<dyn MemoryPool> = Arc::new(GreedyMemoryPool::new(1 << 20));
         let mut memory = ExecMemory::try_new("test".into(), &pool, 1, "forecast").unwrap();
         assert_eq!(pool.reserved(), WORKING_BUDGET_FLOOR);
-        assert_eq!(memory.chunk_input_rows(), 4096);
+        assert_eq!(memory.chunk_input_rows(16), 4096);
+        assert_eq!(memory.chunk_input_rows(32), 2048);
         memory.try_hold(10, || unreachable!()).unwrap();
         assert_eq!(pool.reserved(), WORKING_BUDGET_FLOOR);
         memory.try_hold(1 << 20, || unreachable!()).unwrap();

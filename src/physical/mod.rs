@@ -2,6 +2,7 @@
 //! stream that cuts sorted batches into series and runs the models on them.
 
 mod exec;
+mod future;
 mod memory;
 mod metrics;
 mod planner;

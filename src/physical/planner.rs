@@ -32,7 +32,11 @@ impl ExtensionPlanner for ForecastExtensionPlanner {
         let Some(node) = node.as_any().downcast_ref::<ForecastNode>() else {
             return Ok(None);
         };
-        let exec = ForecastExec::try_new(Arc::clone(&physical_inputs[0]), node.params().clone())?;
+        let exec = ForecastExec::try_new(
+            Arc::clone(&physical_inputs[0]),
+            physical_inputs.get(1).cloned(),
+            node.params().clone(),
+        )?;
         Ok(Some(Arc::new(exec)))
     }
 }

@@ -1,12 +1,18 @@
 //! One series in, its output rows out: runs every model (with the fallback where a model
 //! fails) and lays the values out in output-column order.
+//!
+//! Data errors of a series (NULL, NaN or infinite targets and regressors, duplicate
+//! dates, missing or duplicate future rows) fail the query with an error naming the
+//! series, as bad input does; only a model that cannot fit a series is a per-series
+//! outcome (NULL values or the fallback model).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::logical::{CrossValidation, ForecastParams, Task};
-use crate::models::{Forecast, Model, ModelError};
+use crate::models::{FittedModel, Forecast, Model, ModelError, Regressors};
 
+use super::future::FutureValues;
 use super::time::{Step, TimeKind};
 
 /// A model of the query with its output column count.
@@ -26,15 +32,21 @@ pub(crate) struct SeriesRunner {
     pub(crate) fallback: Option<Arc<dyn Model>>,
     pub(crate) levels: Vec<f64>,
     pub(crate) time_kind: TimeKind,
+    /// Names of the exogenous regressors (empty when no model uses them).
+    pub(crate) regressors: Vec<String>,
 }
 
-/// A complete series: its time values and targets, oldest first.
+/// A complete series: its time values, targets and regressors, oldest first.
 #[derive(Debug, Default)]
 pub(crate) struct Series {
     /// Display form of the id, for messages.
     pub(crate) label: String,
     pub(crate) ds: Vec<i64>,
     pub(crate) y: Vec<f64>,
+    /// One column per regressor, a value per row (NaN for NULL).
+    pub(crate) x: Vec<Vec<f64>>,
+    /// The regressors at the forecast dates (a forecast with regressors).
+    pub(crate) future: Option<FutureValues>,
 }
 
 /// What happened to one model on one series.
@@ -90,6 +102,16 @@ impl SeriesRunner {
         }
     }
 
+    /// Bytes an input row takes while its series is buffered: `ds`, `y` and regressors.
+    pub(crate) fn input_row_bytes(&self) -> usize {
+        16 + 8 * self.regressors.len()
+    }
+
+    /// Bytes of one series' future values, when the exec reads them.
+    pub(crate) fn future_bytes(&self) -> usize {
+        FutureValues::bytes(self.params.h, self.regressors.len())
+    }
+
     /// Bytes an output row takes while it is built: each value column as the model's
     /// result, our row buffer (`Option<f64>`) and the Arrow array, plus id, `ds`, `cutoff`
     /// and `y`.
@@ -109,14 +131,10 @@ impl SeriesRunner {
     fn check(&self, series: &Series) -> Result<(), String> {
         let function = self.params.function_name();
         if let Some(i) = series.y.iter().position(|v| !v.is_finite()) {
-            let what = if series.y[i].is_nan() {
-                "a NULL or NaN"
-            } else {
-                "an infinite"
-            };
             return Err(format!(
-                "{function}: series '{}' has {what} {} at {} = {}; remove or fill it before forecasting",
+                "{function}: series '{}' has {} {} at {} = {}; remove or fill it before forecasting",
                 series.label,
+                not_finite(series.y[i]),
                 self.params.columns.target,
                 self.params.columns.time,
                 self.time_kind.display(series.ds[i])
@@ -130,7 +148,65 @@ impl SeriesRunner {
                 self.time_kind.display(series.ds[i])
             ));
         }
+        for (name, values) in self.regressors.iter().zip(&series.x) {
+            if let Some(i) = values.iter().position(|v| !v.is_finite()) {
+                return Err(format!(
+                    "{function}: series '{}' has {} regressor '{name}' at {} = {}; every row needs a value of each regressor",
+                    series.label,
+                    not_finite(values[i]),
+                    self.params.columns.time,
+                    self.time_kind.display(series.ds[i])
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// The regressors at the forecast dates `ds`, checked: one future row at each date,
+    /// each with a finite value of every regressor.
+    fn future_regressors<'a>(
+        &self,
+        series: &'a Series,
+        ds: &[i64],
+    ) -> Result<&'a Regressors, String> {
+        if self.regressors.is_empty() {
+            return Ok(&[]);
+        }
+        let Some(future) = series.future.as_ref().filter(|f| f.found.len() == ds.len()) else {
+            return Err(format!(
+                "forecast: the future rows of series '{}' were not read",
+                series.label
+            ));
+        };
+        let time = &self.params.columns.time;
+        if let Some(k) = future.duplicate {
+            return Err(format!(
+                "forecast: future has two rows for series '{}' at {time} = {}; each series needs one future row per date",
+                series.label,
+                self.time_kind.display(ds[k])
+            ));
+        }
+        if let Some(k) = future.found.iter().position(|found| !found) {
+            return Err(format!(
+                "forecast: future has no row for series '{}' at {time} = {} (forecast step {} of h = {}); the regressors {} need a value at each forecast date",
+                series.label,
+                self.time_kind.display(ds[k]),
+                k + 1,
+                ds.len(),
+                self.regressors.join(", ")
+            ));
+        }
+        for (name, values) in self.regressors.iter().zip(&future.values) {
+            if let Some(k) = values.iter().position(|v| !v.is_finite()) {
+                return Err(format!(
+                    "forecast: future has {} regressor '{name}' for series '{}' at {time} = {}; every future row needs a value of each regressor",
+                    not_finite(values[k]),
+                    series.label,
+                    self.time_kind.display(ds[k])
+                ));
+            }
+        }
+        Ok(&future.values)
     }
 
     fn step(&self, series: &Series) -> Result<Step, String> {
@@ -152,34 +228,49 @@ impl SeriesRunner {
         })
     }
 
+    /// The `h` forecast dates of a series: its last `ds` plus 1 to `h` steps.
+    pub(crate) fn forecast_ds(&self, series: &Series) -> Result<Vec<i64>, String> {
+        let step = self.step(series)?;
+        let last = *series.ds.last().ok_or("empty series")?;
+        (1..=self.params.h as i64)
+            .map(|k| {
+                self.time_kind.advance(last, step, k).ok_or_else(|| {
+                    format!(
+                        "forecast: the future {} of series '{}' overflows its type",
+                        self.params.columns.time, series.label
+                    )
+                })
+            })
+            .collect()
+    }
+
     fn forecast(&self, series: &Series, fitted: bool) -> Result<SeriesRows, String> {
         let h = self.params.h;
         let n = series.y.len();
-        let step = self.step(series)?;
-        let last = *series.ds.last().ok_or("empty series")?;
+        let future_ds = self.forecast_ds(series)?;
+        let x_future = self.future_regressors(series, &future_ds)?;
         let mut rows = SeriesRows::default();
         if fitted {
             rows.ds.extend_from_slice(&series.ds);
             rows.y.extend(series.y.iter().map(|v| Some(*v)));
             rows.history_rows = n;
         }
-        for k in 1..=h as i64 {
-            let ds = self.time_kind.advance(last, step, k).ok_or_else(|| {
-                format!(
-                    "forecast: the future {} of series '{}' overflows its type",
-                    self.params.columns.time, series.label
-                )
-            })?;
-            rows.ds.push(ds);
-            rows.y.push(None);
-        }
+        rows.ds.extend(future_ds);
+        rows.y.extend(std::iter::repeat_n(None, h));
         for planned in &self.models {
             let start = Instant::now();
             let width = self.width(planned);
             let history = if fitted { n } else { 0 };
             let mut columns = vec![vec![None; history + h]; width];
             let (result, outcome) = self.with_fallback(planned, |model| {
-                model.forecast(&series.y, h, &self.levels, fitted)
+                model.forecast_with_regressors(
+                    &series.y,
+                    &series.x,
+                    x_future,
+                    h,
+                    &self.levels,
+                    fitted,
+                )
             });
             match result {
                 Ok(output) => {
@@ -230,10 +321,12 @@ impl SeriesRunner {
             for (w, &cut) in cutoffs.iter().enumerate() {
                 let begin = cv.input_size.map_or(0, |size| cut.saturating_sub(size));
                 let train = &series.y[begin..cut];
+                let x = rows_of(&series.x, begin..cut);
+                let x_future = rows_of(&series.x, cut..cut + h);
                 let (result, outcome) = if cv.refit {
                     self.with_fallback(planned, |model| {
                         model
-                            .forecast(train, h, &self.levels, false)
+                            .forecast_with_regressors(train, &x, &x_future, h, &self.levels, false)
                             .map(|o| o.forecast)
                     })
                 } else {
@@ -245,18 +338,19 @@ impl SeriesRunner {
                     let result = match fitted_model.take() {
                         None => self.with_fallback(planned, |model| {
                             let levels = if model.has_intervals() { levels } else { &[] };
-                            model.fit(train).map(|m| {
-                                let forecast = m.predict(h, levels);
+                            model.fit_with_regressors(train, &x).map(|m| {
+                                let forecast = m.predict_with_regressors(h, &x_future, levels);
                                 (m, forecast)
                             })
                         }),
                         Some(model) => {
-                            let model: Box<dyn crate::models::FittedModel> = model;
+                            let model: Box<dyn FittedModel> = model;
                             (
                                 model
-                                    .forward(train)
+                                    .forward_with_regressors(train, &x)
                                     .map(|m| {
-                                        let forecast = m.predict(h, levels);
+                                        let forecast =
+                                            m.predict_with_regressors(h, &x_future, levels);
                                         (m, forecast)
                                     })
                                     .map_err(|e| e.to_string()),
@@ -304,6 +398,22 @@ impl SeriesRunner {
             },
         }
     }
+}
+
+/// `a NULL or NaN` / `an infinite`, for a value that is not finite.
+fn not_finite(value: f64) -> &'static str {
+    if value.is_nan() {
+        "a NULL or NaN"
+    } else {
+        "an infinite"
+    }
+}
+
+/// The regressors of the rows in `range` (a copy: [`Regressors`] columns are vectors).
+fn rows_of(x: &Regressors, range: std::ops::Range<usize>) -> Vec<Vec<f64>> {
+    x.iter()
+        .map(|column| column[range.clone()].to_vec())
+        .collect()
 }
 
 fn worse(a: Outcome, b: Outcome) -> Outcome {

@@ -19,7 +19,9 @@ use super::ForecastExec;
 /// Rewrites `ForecastExec <- SortExec <- RepartitionExec(hash) <- input`, what
 /// DataFusion plans for the exec's requirements, into `ForecastExec <-
 /// RepartitionExec(hash, order-preserving) <- SortExec(per input partition) <- input`,
-/// and drops that sort when the input is already ordered by `(id, ds)`.
+/// and drops that sort when the input is already ordered by `(id, ds)`; for each input
+/// (the future input of a forecast with regressors too). The partitioning is kept, so
+/// co-partitioned inputs stay co-partitioned.
 ///
 /// Same rows in the same order and the same sort work, but another shuffle. Under a
 /// memory limit a hash `RepartitionExec` spills what its consumers cannot take yet, and
@@ -43,39 +45,21 @@ impl PhysicalOptimizerRule for SortBeforeShuffle {
         _config: &ConfigOptions,
     ) -> Result<Arc<dyn ExecutionPlan>> {
         plan.transform_up(|node| {
-            let Some(forecast) = node.downcast_ref::<ForecastExec>() else {
-                return Ok(Transformed::no(node));
-            };
-            let Some(sort) = forecast.input().downcast_ref::<SortExec>() else {
-                return Ok(Transformed::no(node));
-            };
-            let Some(shuffle) = sort.input().downcast_ref::<RepartitionExec>() else {
-                return Ok(Transformed::no(node));
-            };
-            let source = shuffle.input();
-            // One input partition: nothing to merge, and no two writers to one output.
-            if !matches!(shuffle.partitioning(), Partitioning::Hash(..))
-                || shuffle.preserve_order()
-                || sort.fetch().is_some()
-                || source.output_partitioning().partition_count() < 2
-            {
+            if !node.is::<ForecastExec>() {
                 return Ok(Transformed::no(node));
             }
-            let ordering = sort.expr().clone();
-            let sorted = if source
-                .equivalence_properties()
-                .ordering_satisfy(ordering.clone())?
-            {
-                Arc::clone(source)
-            } else {
-                Arc::new(
-                    SortExec::new(ordering, Arc::clone(source)).with_preserve_partitioning(true),
-                )
-            };
-            let shuffle = RepartitionExec::try_new(sorted, shuffle.partitioning().clone())?
-                .with_preserve_order();
+            let mut changed = false;
+            let mut children = Vec::new();
+            for child in node.children() {
+                let rewritten = sort_before_shuffle(child)?;
+                changed |= rewritten.is_some();
+                children.push(rewritten.unwrap_or_else(|| Arc::clone(child)));
+            }
+            if !changed {
+                return Ok(Transformed::no(node));
+            }
             let rewritten = Arc::clone(&node).replace_children(
-                vec![Arc::new(shuffle)],
+                children,
                 ReplaceChildrenOptions::new(ChildrenPropertiesMode::Recompute),
             )?;
             Ok(Transformed::yes(rewritten))
@@ -90,4 +74,36 @@ impl PhysicalOptimizerRule for SortBeforeShuffle {
     fn schema_check(&self) -> bool {
         true
     }
+}
+
+/// `RepartitionExec(hash, order-preserving) <- SortExec(per partition) <- source` for a
+/// `SortExec <- RepartitionExec(hash) <- source` input of the exec; None for any other.
+fn sort_before_shuffle(input: &Arc<dyn ExecutionPlan>) -> Result<Option<Arc<dyn ExecutionPlan>>> {
+    let Some(sort) = input.downcast_ref::<SortExec>() else {
+        return Ok(None);
+    };
+    let Some(shuffle) = sort.input().downcast_ref::<RepartitionExec>() else {
+        return Ok(None);
+    };
+    let source = shuffle.input();
+    // One input partition: nothing to merge, and no two writers to one output.
+    if !matches!(shuffle.partitioning(), Partitioning::Hash(..))
+        || shuffle.preserve_order()
+        || sort.fetch().is_some()
+        || source.output_partitioning().partition_count() < 2
+    {
+        return Ok(None);
+    }
+    let ordering = sort.expr().clone();
+    let sorted = if source
+        .equivalence_properties()
+        .ordering_satisfy(ordering.clone())?
+    {
+        Arc::clone(source)
+    } else {
+        Arc::new(SortExec::new(ordering, Arc::clone(source)).with_preserve_partitioning(true))
+    };
+    let shuffle =
+        RepartitionExec::try_new(sorted, shuffle.partitioning().clone())?.with_preserve_order();
+    Ok(Some(Arc::new(shuffle)))
 }

@@ -1,11 +1,12 @@
 //! The per-partition stream: cuts batches sorted by `(id, ds)` into complete series,
-//! runs the models on a bounded chunk of series at a time (in parallel with rayon), and
-//! emits the output rows.
+//! gives each its regressors' future values (from the future input, read alongside), runs
+//! the models on a bounded chunk of series at a time (in parallel with rayon), and emits
+//! the output rows.
 
 use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringBuilder, UInt32Array};
 use datafusion::arrow::compute::{concat, partition, take};
@@ -16,6 +17,7 @@ use datafusion::physical_plan::metrics::RecordOutput;
 use futures::{Stream, StreamExt};
 use rayon::prelude::*;
 
+use super::future::{FutureReader, FutureValues};
 use super::memory::ExecMemory;
 use super::metrics::ForecastMetrics;
 use super::progress::Progress;
@@ -38,12 +40,16 @@ struct Buffered {
 
 pub(crate) struct ForecastStream {
     input: SendableStream,
+    /// The regressors' future values, for a forecast with regressors.
+    future: Option<FutureReader>,
     schema: SchemaRef,
     runner: Arc<SeriesRunner>,
     metrics: ForecastMetrics,
     memory: ExecMemory,
     current: Option<Buffered>,
     complete: Vec<Buffered>,
+    /// How many of `complete` (the first ones) have their future values.
+    with_future: usize,
     complete_rows: usize,
     /// Estimated bytes of the output of `complete`.
     complete_output_bytes: usize,
@@ -70,12 +76,14 @@ impl ForecastStream {
         progress.start_partition();
         Self {
             input,
+            future: None,
             schema,
             runner,
             metrics,
             memory,
             current: None,
             complete: Vec::new(),
+            with_future: 0,
             complete_rows: 0,
             complete_output_bytes: 0,
             finished: false,
@@ -84,6 +92,12 @@ impl ForecastStream {
             progress,
             reported_end: false,
         }
+    }
+
+    /// Reads the regressors' future values from `future` (a forecast with regressors).
+    pub(crate) fn with_future(mut self, future: Option<SendableStream>) -> Self {
+        self.future = future.map(FutureReader::new);
+        self
     }
 
     /// Tells the shared progress that this partition is done (once).
@@ -121,12 +135,17 @@ impl ForecastStream {
         let ds = cast_exact(ds, &DataType::Int64)?;
         let ds = ds.as_primitive::<Int64Type>().values();
         let y = batch.column(2).as_primitive::<Float64Type>();
+        let regressors: Vec<_> = batch.columns()[3..]
+            .iter()
+            .map(|c| c.as_primitive::<Float64Type>())
+            .collect();
         for range in partition(std::slice::from_ref(ids))?.ranges() {
             let id = ScalarValue::try_from_array(ids, range.start)?;
             if self.current.as_ref().is_none_or(|c| c.id != id) {
                 self.finish_current();
                 let series = Series {
                     label: id.to_string(),
+                    x: vec![Vec::new(); regressors.len()],
                     ..Series::default()
                 };
                 // A copy, so the buffered series does not keep the whole input batch alive.
@@ -139,34 +158,59 @@ impl ForecastStream {
             }
             let current = self.current.as_mut().expect("current series was just set");
             current.series.ds.extend_from_slice(&ds[range.clone()]);
-            // NULL targets become NaN so that the series check names them.
-            current.series.y.extend(
-                range
-                    .clone()
-                    .map(|i| if y.is_null(i) { f64::NAN } else { y.value(i) }),
-            );
+            // NULL targets and regressors become NaN so that the series check names them.
+            current
+                .series
+                .y
+                .extend(range.clone().map(|i| value_or_nan(y, i)));
+            for (column, values) in regressors.iter().zip(&mut current.series.x) {
+                values.extend(range.clone().map(|i| value_or_nan(column, i)));
+            }
         }
         self.hold_input()
     }
 
-    /// Accounts the buffered input rows.
+    /// Bytes of the buffered input: rows of the current and complete series, and the
+    /// future values of the complete ones.
+    fn input_bytes(&self) -> usize {
+        let rows = self.complete_rows + self.current.as_ref().map_or(0, |c| c.series.y.len());
+        let future = if self.future.is_some() {
+            self.complete
+                .len()
+                .saturating_mul(self.runner.future_bytes())
+        } else {
+            0
+        };
+        rows.saturating_mul(self.runner.input_row_bytes())
+            .saturating_add(future)
+    }
+
+    /// Accounts the buffered input.
     fn hold_input(&mut self) -> Result<()> {
         let current_rows = self.current.as_ref().map_or(0, |c| c.series.y.len());
         let rows = self.complete_rows + current_rows;
+        let bytes = self.input_bytes();
         let current = &self.current;
-        let chunk_rows = self.memory.chunk_input_rows();
-        self.memory
-            .try_hold(rows.saturating_mul(16), || match current {
-                Some(c) if current_rows > chunk_rows => format!(
-                    "buffering series '{}' ({current_rows} rows so far)",
-                    c.series.label
-                ),
-                _ => format!("buffering {rows} input rows"),
-            })
+        let chunk_rows = self.memory.chunk_input_rows(self.runner.input_row_bytes());
+        self.memory.try_hold(bytes, || match current {
+            Some(c) if current_rows > chunk_rows => format!(
+                "buffering series '{}' ({current_rows} rows so far)",
+                c.series.label
+            ),
+            _ => format!("buffering {rows} input rows"),
+        })
     }
 
     fn finish_current(&mut self) {
-        if let Some(done) = self.current.take() {
+        if let Some(mut done) = self.current.take() {
+            if self.future.is_some() {
+                // A series without forecast dates fails in the runner, with the reason.
+                let forecast_ds = self.runner.forecast_ds(&done.series).unwrap_or_default();
+                done.series.future = Some(FutureValues::new(
+                    &forecast_ds,
+                    self.runner.regressors.len(),
+                ));
+            }
             let n = done.series.y.len();
             self.complete_rows += n;
             self.complete_output_bytes = self.complete_output_bytes.saturating_add(
@@ -180,8 +224,31 @@ impl ForecastStream {
 
     fn chunk_ready(&self) -> bool {
         self.complete.len() >= CHUNK_SERIES
-            || self.complete_rows >= self.memory.chunk_input_rows()
+            || self.complete_rows >= self.memory.chunk_input_rows(self.runner.input_row_bytes())
             || self.complete_output_bytes >= self.memory.chunk_output_bytes()
+    }
+
+    /// Reads the future values of every complete series that lacks them, in order.
+    fn poll_future(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        let Some(future) = self.future.as_mut() else {
+            return Poll::Ready(Ok(()));
+        };
+        while let Some(buffered) = self.complete.get_mut(self.with_future) {
+            if let Some(values) = buffered.series.future.as_mut() {
+                ready!(future.poll_series(cx, &buffered.id, values))?;
+            }
+            self.with_future += 1;
+        }
+        Poll::Ready(Ok(()))
+    }
+
+    /// Stops the stream after an error: nothing buffered is run any more.
+    fn fail(&mut self, error: DataFusionError) -> DataFusionError {
+        self.finished = true;
+        self.current = None;
+        self.complete.clear();
+        self.with_future = 0;
+        error
     }
 
     /// Runs the models on every complete series and queues their output, cut into
@@ -195,9 +262,7 @@ impl ForecastStream {
         }
         // The chunk's output is accounted before it is built (a single series with a
         // huge horizon fails here, naming itself, instead of aborting an allocation).
-        let input_bytes = (self.complete_rows
-            + self.current.as_ref().map_or(0, |c| c.series.y.len()))
-        .saturating_mul(16);
+        let input_bytes = self.input_bytes();
         let output_bytes = self.complete_output_bytes;
         let complete = &self.complete;
         let runner = &self.runner;
@@ -219,6 +284,7 @@ impl ForecastStream {
                 }
             })?;
         let chunk = std::mem::take(&mut self.complete);
+        self.with_future = 0;
         self.complete_rows = 0;
         self.complete_output_bytes = 0;
         let elapsed = self.metrics.baseline.elapsed_compute().clone();
@@ -306,6 +372,14 @@ impl ForecastStream {
     }
 }
 
+fn value_or_nan(values: &datafusion::arrow::array::Float64Array, row: usize) -> f64 {
+    if values.is_null(row) {
+        f64::NAN
+    } else {
+        values.value(row)
+    }
+}
+
 fn float_column(values: impl Iterator<Item = Option<f64>>, capacity: usize) -> ArrayRef {
     let mut builder = datafusion::arrow::array::Float64Builder::with_capacity(capacity);
     for v in values {
@@ -322,33 +396,36 @@ impl Stream for ForecastStream {
             if let Some(batch) = self.ready.pop_front() {
                 return Poll::Ready(Some(Ok(batch)));
             }
+            // Every complete series has its future values before the models run on it.
+            if let Err(e) = ready!(self.poll_future(cx)) {
+                return Poll::Ready(Some(Err(self.fail(e))));
+            }
             if self.finished {
-                self.finish_current();
-                let next = self.compute().transpose();
-                if next.is_none() {
-                    self.report_end();
+                if self.current.is_some() {
+                    // The last series is complete: read its future values first.
+                    self.finish_current();
+                    continue;
                 }
-                return Poll::Ready(next);
+                return match self.compute() {
+                    Ok(Some(batch)) => Poll::Ready(Some(Ok(batch))),
+                    Ok(None) => {
+                        self.report_end();
+                        Poll::Ready(None)
+                    }
+                    Err(e) => Poll::Ready(Some(Err(self.fail(e)))),
+                };
+            }
+            if self.chunk_ready() {
+                match self.compute() {
+                    Ok(Some(batch)) => return Poll::Ready(Some(Ok(batch))),
+                    Ok(None) => {}
+                    Err(e) => return Poll::Ready(Some(Err(self.fail(e)))),
+                }
             }
             match self.input.poll_next_unpin(cx) {
                 Poll::Ready(Some(Ok(batch))) => {
                     if let Err(e) = self.absorb(&batch) {
-                        self.finished = true;
-                        self.current = None;
-                        self.complete.clear();
-                        return Poll::Ready(Some(Err(e)));
-                    }
-                    if self.chunk_ready() {
-                        match self.compute() {
-                            Ok(Some(batch)) => return Poll::Ready(Some(Ok(batch))),
-                            Ok(None) => {}
-                            Err(e) => {
-                                self.finished = true;
-                                self.complete.clear();
-                                self.current = None;
-                                return Poll::Ready(Some(Err(e)));
-                            }
-                        }
+                        return Poll::Ready(Some(Err(self.fail(e))));
                     }
                 }
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),

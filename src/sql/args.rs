@@ -120,6 +120,11 @@ impl Args {
         Ok(())
     }
 
+    /// A named argument as written, for arguments that are not literals (a query).
+    pub(crate) fn expr(&self, name: &str) -> Option<&SqlExpr> {
+        self.named.iter().find(|(n, _)| n == name).map(|(_, e)| e)
+    }
+
     fn literal(&self, name: &str) -> Result<Option<Literal>> {
         match self.named.iter().find(|(n, _)| n == name) {
             None => Ok(None),

@@ -1,5 +1,6 @@
 //! Planning of `forecast(...)` and `cross_validation(...)`: argument validation, the
-//! `(id, ds, y)` projection of the input, and the [`ForecastNode`].
+//! `(id, ds, y, regressors...)` projection of the input, the `future` input, and the
+//! [`ForecastNode`].
 
 use std::sync::{Arc, Weak};
 
@@ -18,6 +19,9 @@ use datafusion::sql::sqlparser::ast::{
 use parking_lot::RwLock;
 
 use super::Args;
+use super::regressors::{
+    future_is_required, input_regressors, models_using_regressors, project_future,
+};
 use crate::logical::{
     ColumnNames, CrossValidation, ForecastNode, ForecastParams, Freq, Level, Task,
 };
@@ -51,14 +55,15 @@ fn only_the_input_is_positional(function: &str, args: &Args) -> Result<()> {
     Ok(())
 }
 
-/// Plans `forecast(input, h => .., models => .., ...)`.
+/// Plans `forecast(input, h => .., models => .., future => .., ...)`.
 pub(super) fn plan_forecast(
     args: Args,
     ctx: &mut dyn RelationPlannerContext,
     session: Option<&Session>,
 ) -> Result<LogicalPlan> {
     only_the_input_is_positional("forecast", &args)?;
-    args.check_names(COMMON_ARGS)?;
+    let allowed: Vec<&str> = COMMON_ARGS.iter().chain(&["future"]).copied().collect();
+    args.check_names(&allowed)?;
     let fitted = args.bool("fitted")?.unwrap_or(false);
     plan(args, ctx, session, "forecast", Task::Forecast { fitted })
 }
@@ -149,6 +154,7 @@ fn plan(
         }
     };
     let levels = parse_levels(function, args.numbers("level")?)?;
+    let regressor_users = models_using_regressors(&specs, fallback.as_ref());
     if let Task::CrossValidation(cv) = &task
         && !cv.refit
     {
@@ -178,11 +184,40 @@ fn plan(
         None => None,
         Some(text) => Some(parse_freq(function, &text, time.1)?),
     };
-    let projection = vec![
+    let input_types = (id.1.clone(), time.1.clone());
+    let regressors = input_regressors(function, input.schema(), &columns, &regressor_users)?;
+    let future = match args.expr("future") {
+        None => None,
+        Some(expr) => Some(plan_relation(
+            function,
+            "argument 'future'",
+            expr,
+            ctx,
+            session,
+        )?),
+    };
+    let future = match future {
+        _ if regressors.is_empty() => None,
+        Some(future) => Some(project_future(
+            future,
+            &columns,
+            (&input_types.0, &input_types.1),
+            &regressors,
+        )?),
+        None if matches!(task, Task::Forecast { .. }) => {
+            return future_is_required(&regressors, &columns, &regressor_users);
+        }
+        None => None,
+    };
+    let mut projection = vec![
         Expr::Column(id.0).alias(&columns.id),
         Expr::Column(time.0).alias(&columns.time),
         cast(Expr::Column(target.0), DataType::Float64).alias(&columns.target),
     ];
+    projection.extend(regressors.into_iter().map(|column| {
+        let name = column.name.clone();
+        cast(Expr::Column(column), DataType::Float64).alias(name)
+    }));
     let input = LogicalPlanBuilder::from(input)
         .project(projection)?
         .build()?;
@@ -195,7 +230,7 @@ fn plan(
         freq,
         columns,
     };
-    let node = ForecastNode::try_new(input, params)?;
+    let node = ForecastNode::try_new(input, future, params)?;
     Ok(LogicalPlan::Extension(Extension {
         node: Arc::new(node),
     }))
@@ -238,19 +273,35 @@ fn parse_freq(function: &str, text: &str, time_type: &DataType) -> Result<Freq> 
     }
 }
 
-/// Plans the first argument: a parenthesised query, a table name in quotes, or a bare
-/// table name.
+/// Plans the first argument, the input.
 fn plan_input(
     function: &str,
     args: &Args,
     ctx: &mut dyn RelationPlannerContext,
     session: Option<&Session>,
 ) -> Result<LogicalPlan> {
-    let Some(first) = args.positional.first() else {
-        return plan_err!(
+    match args.positional.first() {
+        Some(FunctionArgExpr::Expr(expr)) => {
+            plan_relation(function, "the first argument", expr, ctx, session)
+        }
+        Some(_) => plan_err!(
+            "{function}: the first argument must be a query in parentheses or a table name"
+        ),
+        None => plan_err!(
             "{function}: the first argument must be the input: a query in parentheses, e.g. {function}((SELECT unique_id, ds, y FROM t), h => 7, models => 'Naive()'), or a table name"
-        );
-    };
+        ),
+    }
+}
+
+/// Plans a relation argument (`what`: "the first argument", "argument 'future'"): a
+/// parenthesised query, a table name in quotes, or a bare table name.
+fn plan_relation(
+    function: &str,
+    what: &str,
+    expr: &SqlExpr,
+    ctx: &mut dyn RelationPlannerContext,
+    session: Option<&Session>,
+) -> Result<LogicalPlan> {
     let table = |name: ObjectName| TableFactor::Table {
         name,
         alias: None,
@@ -263,8 +314,8 @@ fn plan_input(
         sample: None,
         index_hints: vec![],
     };
-    let name = match first {
-        FunctionArgExpr::Expr(SqlExpr::Subquery(query)) => {
+    let name = match expr {
+        SqlExpr::Subquery(query) => {
             return ctx.plan(TableFactor::Derived {
                 lateral: false,
                 subquery: query.clone(),
@@ -272,24 +323,20 @@ fn plan_input(
                 sample: None,
             });
         }
-        FunctionArgExpr::Expr(SqlExpr::Value(v)) => match &v.value {
+        SqlExpr::Value(v) => match &v.value {
             Value::SingleQuotedString(name) | Value::DoubleQuotedString(name) => {
                 ObjectName::from(vec![Ident::with_quote('"', name.clone())])
             }
             _ => {
                 return plan_err!(
-                    "{function}: the first argument must be a query in parentheses or a table name"
+                    "{function}: {what} must be a query in parentheses or a table name"
                 );
             }
         },
-        FunctionArgExpr::Expr(SqlExpr::Identifier(ident)) => ObjectName::from(vec![ident.clone()]),
-        FunctionArgExpr::Expr(SqlExpr::CompoundIdentifier(parts)) => {
-            ObjectName::from(parts.clone())
-        }
+        SqlExpr::Identifier(ident) => ObjectName::from(vec![ident.clone()]),
+        SqlExpr::CompoundIdentifier(parts) => ObjectName::from(parts.clone()),
         _ => {
-            return plan_err!(
-                "{function}: the first argument must be a query in parentheses or a table name"
-            );
+            return plan_err!("{function}: {what} must be a query in parentheses or a table name");
         }
     };
     match ctx.plan(table(name.clone())) {
@@ -323,27 +370,36 @@ fn lookup_table(
 
 type Resolved<'a> = (Column, &'a DataType);
 
+/// The column `name` of `relation` ("the input", "future"), given by `argument`.
+pub(super) fn find_column<'a>(
+    function: &str,
+    schema: &'a DFSchema,
+    relation: &str,
+    argument: &str,
+    name: &str,
+) -> Result<Resolved<'a>> {
+    match schema.qualified_field_with_unqualified_name(name) {
+        Ok((qualifier, field)) => Ok((
+            Column::new(qualifier.cloned(), field.name()),
+            field.data_type(),
+        )),
+        Err(_) => {
+            let available: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+            plan_err!(
+                "{function}: column '{name}' ({argument}) is not in {relation}; its columns are: {}",
+                available.join(", ")
+            )
+        }
+    }
+}
+
 fn resolve_columns<'a>(
     function: &str,
     schema: &'a DFSchema,
     names: &ColumnNames,
 ) -> Result<(Resolved<'a>, Resolved<'a>, Resolved<'a>)> {
-    let find = |argument: &str, name: &str| -> Result<Resolved<'a>> {
-        match schema.qualified_field_with_unqualified_name(name) {
-            Ok((qualifier, field)) => Ok((
-                Column::new(qualifier.cloned(), field.name()),
-                field.data_type(),
-            )),
-            Err(_) => {
-                let available: Vec<&str> =
-                    schema.fields().iter().map(|f| f.name().as_str()).collect();
-                plan_err!(
-                    "{function}: column '{name}' ({argument}) is not in the input; its columns are: {}",
-                    available.join(", ")
-                )
-            }
-        }
-    };
+    let find =
+        |argument: &str, name: &str| find_column(function, schema, "the input", argument, name);
     let id = find("id_col", &names.id)?;
     let time = find("time_col", &names.time)?;
     let target = find("target_col", &names.target)?;

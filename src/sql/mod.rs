@@ -7,6 +7,7 @@
 mod args;
 mod forecast;
 mod panel;
+mod regressors;
 
 use std::sync::{Arc, Weak};
 
