@@ -7,3 +7,4 @@ mod common;
 mod ets_parity;
 mod memory;
 mod parity;
+mod regressors;

@@ -26,7 +26,7 @@ const POOL_BYTES: usize = 16 << 20;
 /// A hang fails the test instead of blocking CI.
 const TIMEOUT: Duration = Duration::from_secs(600);
 
-fn limited_session(pool: Arc<dyn MemoryPool>) -> SessionContext {
+pub(crate) fn limited_session(pool: Arc<dyn MemoryPool>) -> SessionContext {
     let runtime = RuntimeEnvBuilder::new()
         .with_memory_pool(pool)
         .with_disk_manager_builder(DiskManagerBuilder::default().with_max_spill_merge_fan_in(8))
@@ -45,7 +45,10 @@ fn limited_session(pool: Arc<dyn MemoryPool>) -> SessionContext {
     ctx
 }
 
-async fn sorted_rows(ctx: &SessionContext, sql: &str) -> datafusion::common::Result<String> {
+pub(crate) async fn sorted_rows(
+    ctx: &SessionContext,
+    sql: &str,
+) -> datafusion::common::Result<String> {
     let sql = format!("SELECT * FROM ({sql}) ORDER BY 1, 2, 3");
     let run = async {
         let batches: Vec<RecordBatch> = ctx.sql(&sql).await?.collect().await?;
