@@ -8,11 +8,19 @@ const REPRESENTATIVE: &str = "Naive(), SeasonalNaive(season_length=4), RandomWal
     SeasonalWindowAverage(season_length=4, window_size=2), SimpleExponentialSmoothing(alpha=0.3), \
     SimpleExponentialSmoothingOptimized(), SeasonalExponentialSmoothing(season_length=4, alpha=0.3), \
     SeasonalExponentialSmoothingOptimized(season_length=4), ConstantModel(constant=1.5), ZeroModel(), \
-    AutoETS(season_length=4), Holt(), HoltWinters(season_length=4)";
+    AutoETS(season_length=4), Holt(), HoltWinters(season_length=4), AutoARIMA(season_length=4), \
+    ARIMA(order=(1,1,1), season_length=4, seasonal_order=(0,1,1)), AutoRegressive(lags=[1,3])";
 
 /// Models whose `forward` re-runs the fitted parameters on the new series (statsforecast's
-/// ETS family) instead of refitting.
-const REAPPLYING_FORWARD: [&str; 3] = ["AutoETS", "Holt", "HoltWinters"];
+/// ETS and ARIMA families) instead of refitting.
+const REAPPLYING_FORWARD: [&str; 6] = [
+    "AutoETS",
+    "Holt",
+    "HoltWinters",
+    "AutoARIMA",
+    "ARIMA",
+    "AutoRegressive",
+];
 
 const LEVELS: [f64; 2] = [80.0, 95.0];
 

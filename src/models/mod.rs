@@ -7,19 +7,23 @@
 //! `predict_in_sample(levels)`, the one-shot [`Model::forecast`], and `forward` for
 //! models that can apply a fitted model to a new series without refitting.
 
+mod arima;
 mod baselines;
 mod error;
 mod ets;
 mod intervals;
 mod normal;
 mod optim;
+mod polynomial;
 mod reductions;
 mod ses;
 mod spec;
+mod stl;
 
 #[cfg(test)]
 mod contract_tests;
 
+pub use arima::{ArimaSelection, select_arima};
 pub use error::ModelError;
 pub use ets::{EtsSelection, select_ets};
 pub use normal::normal_quantile;
@@ -66,7 +70,16 @@ pub struct ForecastOutput {
     pub fitted: Option<Forecast>,
 }
 
+/// Exogenous regressors of one series: one column per regressor, in the input's column
+/// order, each with one value per row it describes (the training rows, or the `h` future
+/// rows).
+pub type Regressors = [Vec<f64>];
+
 /// An unfitted model: a statsforecast class with its parameters.
+///
+/// Models that use exogenous regressors (statsforecast's `uses_exog`) override the
+/// `*_with_regressors` methods; for every other model they ignore the regressors, as
+/// statsforecast's models do.
 pub trait Model: Send + Sync + std::fmt::Debug {
     /// The statsforecast class name, e.g. `SeasonalNaive`.
     fn class_name(&self) -> &'static str;
@@ -100,6 +113,34 @@ pub trait Model: Send + Sync + std::fmt::Debug {
     ) -> Result<ForecastOutput, ModelError> {
         fit_and_predict(self, y, h, levels, fitted)
     }
+
+    /// Whether the model uses exogenous regressors.
+    fn uses_regressors(&self) -> bool {
+        false
+    }
+
+    /// Fits `y` with the regressors of its rows (`x[j].len() == y.len()`).
+    fn fit_with_regressors(
+        &self,
+        y: &[f64],
+        _x: &Regressors,
+    ) -> Result<Box<dyn FittedModel>, ModelError> {
+        self.fit(y)
+    }
+
+    /// [`Model::forecast`] with the regressors of the training rows (`x`) and of the `h`
+    /// future rows (`x_future`).
+    fn forecast_with_regressors(
+        &self,
+        y: &[f64],
+        _x: &Regressors,
+        _x_future: &Regressors,
+        h: usize,
+        levels: &[f64],
+        fitted: bool,
+    ) -> Result<ForecastOutput, ModelError> {
+        self.forecast(y, h, levels, fitted)
+    }
 }
 
 /// The body of [`Model::forecast`], callable from models that override it.
@@ -132,5 +173,24 @@ pub trait FittedModel: Send {
     /// Applies the fitted parameters to a new series without refitting.
     fn forward(&self, _y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {
         Err(ModelError::Unsupported("forward".into()))
+    }
+
+    /// [`FittedModel::predict`] with the regressors of the `h` future rows.
+    fn predict_with_regressors(
+        &self,
+        h: usize,
+        _x_future: &Regressors,
+        levels: &[f64],
+    ) -> Forecast {
+        self.predict(h, levels)
+    }
+
+    /// [`FittedModel::forward`] with the regressors of the new series' rows.
+    fn forward_with_regressors(
+        &self,
+        y: &[f64],
+        _x: &Regressors,
+    ) -> Result<Box<dyn FittedModel>, ModelError> {
+        self.forward(y)
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! The models are fitted by Nelder–Mead, so the criterion is the issue's: per dataset and
 //! model, at least 98 % of the series must match statsforecast within a relative error of
-//! [`ETS_TOLERANCE`] on every compared cell (point forecasts, 80 / 95 % bounds, fitted values
+//! 1e-4 ([`ETS`]) on every compared cell (point forecasts, 80 / 95 % bounds, fitted values
 //! and their bounds, cross-validation), and every series that does not match must be in
 //! [`KNOWN_MISMATCHES`] with its reason. The tolerance is never loosened per series.
 //!
@@ -17,7 +17,7 @@
 //! m1_monthly and tourism_monthly 12 of those (every k-th id) are vendored, to keep the
 //! repository small. Only the vendored rows are compared.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::compute::cast;
@@ -26,20 +26,20 @@ use datafusion_forecast::models::{parse_model_specs, select_ets};
 
 use crate::common::*;
 use crate::parity::{DATASETS, Dataset, forecast_with_history};
+use crate::tolerance::{Criterion, KnownMismatch, accuracy, by_series, read_series};
 
-/// Relative tolerance of ETS parity (optimised models; the issue's criterion).
-const ETS_TOLERANCE: f64 = 1e-4;
+/// ETS parity (optimised models; the issue's criterion): 98 % of the series within 1e-4
+/// relative, per dataset and model. Below 50 series (edge_cases has 7 to 16 per model) one
+/// series is more than 2 %, so only the documentation of every mismatch is asserted.
+const ETS: Criterion = Criterion {
+    tolerance: 1e-4,
+    required_share: 0.98,
+    min_series_for_share: 50,
+    known: KNOWN_MISMATCHES,
+};
 
-/// Share of series that must match, per dataset and model.
-const REQUIRED_SHARE: f64 = 0.98;
-
-/// Below this many series one series is more than 2 %: the share is not asserted there
-/// (edge_cases has 7 to 16 series per model), only that every mismatch is documented.
-const MIN_SERIES_FOR_SHARE: usize = 50;
-
-/// Series where we knowingly differ from statsforecast: (dataset, unique_id, alias, what,
-/// reason). `what` is `selection`, `forecast`, `fitted` or `cv`.
-const KNOWN_MISMATCHES: &[(&str, &str, &str, &str, &str)] = &[(
+/// Series where we knowingly differ from statsforecast.
+const KNOWN_MISMATCHES: &[KnownMismatch] = &[(
     "edge_cases",
     "E14_seasonal_only24",
     "AutoETS",
@@ -79,186 +79,6 @@ fn ets_models(m: usize) -> (String, Vec<&'static str>) {
     (models, aliases)
 }
 
-fn ets_close(actual: f64, expected: f64) -> bool {
-    if expected.is_nan() || actual.is_nan() {
-        return expected.is_nan() && actual.is_nan();
-    }
-    (actual - expected).abs() <= ETS_TOLERANCE * expected.abs() + 1e-10
-}
-
-fn relative_error(actual: f64, expected: f64) -> f64 {
-    if expected.is_nan() && actual.is_nan() {
-        0.0
-    } else {
-        (actual - expected).abs() / expected.abs().max(1e-300)
-    }
-}
-
-/// Per model: series compared, series failing, worst relative error.
-#[derive(Default)]
-struct Tally {
-    series: BTreeSet<String>,
-    failing: BTreeMap<String, f64>,
-    worst: f64,
-}
-
-/// Compares every non-NULL fixture cell of each model's columns; a series fails a model
-/// when any of its cells is off by more than [`ETS_TOLERANCE`].
-fn tally(expected: &Table, actual: &Table, aliases: &[&str]) -> BTreeMap<String, Tally> {
-    let mut out: BTreeMap<String, Tally> = BTreeMap::new();
-    for alias in aliases {
-        let columns: Vec<&String> = expected
-            .columns
-            .keys()
-            .filter(|c| c.as_str() == *alias || c.starts_with(&format!("{alias}-")))
-            .collect();
-        let entry = out.entry(alias.to_string()).or_default();
-        for column in columns {
-            let values = &expected.columns[column];
-            for (row, key) in expected.order.iter().enumerate() {
-                let Some(want) = values[row] else { continue };
-                entry.series.insert(key.0.clone());
-                let got = actual.value(key, column).flatten();
-                let error = got.map_or(f64::INFINITY, |g| relative_error(g, want));
-                if got.is_some_and(|g| ets_close(g, want)) {
-                    if error.is_finite() {
-                        entry.worst = entry.worst.max(error);
-                    }
-                } else {
-                    let slot = entry.failing.entry(key.0.clone()).or_insert(0.0);
-                    *slot = slot.max(error);
-                }
-            }
-        }
-    }
-    out
-}
-
-fn known(dataset: &str, id: &str, alias: &str, what: &str) -> bool {
-    KNOWN_MISMATCHES
-        .iter()
-        .any(|(d, s, a, w, _)| *d == dataset && *s == id && *a == alias && *w == what)
-}
-
-/// Asserts the criterion for one comparison and prints its row of the parity table.
-fn check(dataset: &str, what: &str, tallies: &BTreeMap<String, Tally>) {
-    assert!(
-        tallies.values().any(|t| !t.series.is_empty()),
-        "{dataset} {what}: nothing compared"
-    );
-    for (alias, t) in tallies {
-        if t.series.is_empty() {
-            // statsforecast did not run the model here (ETS_MAM on data with zeros).
-            println!("{dataset:16} {what:9} {alias:12} not run by statsforecast");
-            continue;
-        }
-        let share = 1.0 - t.failing.len() as f64 / t.series.len() as f64;
-        println!(
-            "{dataset:16} {what:9} {alias:12} series {:4}  within 1e-4 {:6.2} %  max rel err {:.2e}",
-            t.series.len(),
-            100.0 * share,
-            t.worst
-        );
-        let unexplained: Vec<_> = t
-            .failing
-            .iter()
-            .filter(|(id, _)| !known(dataset, id, alias, what))
-            .collect();
-        assert!(
-            unexplained.is_empty(),
-            "{dataset} {what} {alias}: series off by more than {ETS_TOLERANCE} (relative) and \
-             not in KNOWN_MISMATCHES: {unexplained:?}"
-        );
-        assert!(
-            share >= REQUIRED_SHARE || t.series.len() < MIN_SERIES_FOR_SHARE,
-            "{dataset} {what} {alias}: {share}"
-        );
-    }
-}
-
-/// `(unique_id, value)` rows of a CSV with columns `unique_id,ds,y`, grouped by series in
-/// file order.
-fn read_series(file: &str) -> Vec<(String, Vec<f64>)> {
-    let text = std::fs::read_to_string(fixture(file)).expect("CSV fixture reads");
-    let mut out: Vec<(String, Vec<f64>)> = Vec::new();
-    for line in text.lines().skip(1) {
-        let mut fields = line.split(',');
-        let (Some(id), Some(_), Some(y)) = (fields.next(), fields.next(), fields.next()) else {
-            continue;
-        };
-        let y: f64 = y.parse().expect("numeric y");
-        match out.last_mut() {
-            Some((last, values)) if last == id => values.push(y),
-            _ => out.push((id.to_owned(), vec![y])),
-        }
-    }
-    out
-}
-
-/// MASE (scaled by the in-sample seasonal naive error) and sMAPE (in %), averaged over the
-/// series whose scale is non-zero.
-fn accuracy(
-    train: &[(String, Vec<f64>)],
-    test: &HashMap<String, Vec<f64>>,
-    forecasts: &HashMap<String, Vec<f64>>,
-    m: usize,
-) -> (f64, f64) {
-    let (mut mase, mut smape, mut count) = (0.0, 0.0, 0);
-    for (id, y) in train {
-        let (Some(actual), Some(predicted)) = (test.get(id), forecasts.get(id)) else {
-            continue;
-        };
-        let lag = if y.len() > m { m } else { 1 };
-        let scale = y
-            .windows(lag + 1)
-            .map(|w| (w[lag] - w[0]).abs())
-            .sum::<f64>()
-            / (y.len() - lag) as f64;
-        if scale == 0.0 || predicted.iter().any(|v| !v.is_finite()) {
-            continue;
-        }
-        let h = actual.len() as f64;
-        let mae: f64 = actual
-            .iter()
-            .zip(predicted)
-            .map(|(a, p)| (a - p).abs())
-            .sum::<f64>()
-            / h;
-        let s: f64 = actual
-            .iter()
-            .zip(predicted)
-            .map(|(a, p)| {
-                let d = a.abs() + p.abs();
-                if d == 0.0 {
-                    0.0
-                } else {
-                    2.0 * (a - p).abs() / d
-                }
-            })
-            .sum::<f64>()
-            / h;
-        mase += mae / scale;
-        smape += 100.0 * s;
-        count += 1;
-    }
-    (mase / count as f64, smape / count as f64)
-}
-
-/// One column of a forecast table as series -> values in `ds` order.
-fn by_series(table: &Table, column: &str) -> HashMap<String, Vec<f64>> {
-    let mut keyed: BTreeMap<(String, i64), f64> = BTreeMap::new();
-    for key in &table.order {
-        if let Some(Some(v)) = table.value(key, column) {
-            keyed.insert((key.0.clone(), key.1), v);
-        }
-    }
-    let mut out: HashMap<String, Vec<f64>> = HashMap::new();
-    for ((id, _), v) in keyed {
-        out.entry(id).or_default().push(v);
-    }
-    out
-}
-
 async fn forecast_fitted_and_accuracy(dataset: &Dataset) {
     let (models, aliases) = ets_models(dataset.season_length);
     let ctx = session(4);
@@ -266,19 +86,19 @@ async fn forecast_fitted_and_accuracy(dataset: &Dataset) {
     let expected = Table::from_batches(
         &read_fixture(&ctx, &format!("{}__ets__forecast.parquet", dataset.name)).await,
     );
-    check(
+    ETS.check(
         dataset.name,
         "forecast",
-        &tally(&expected, &forecast, &aliases),
+        &ETS.tally(&expected, &forecast, &aliases),
     );
 
     let expected_fitted = Table::from_batches(
         &read_fixture(&ctx, &format!("{}__ets__fitted.parquet", dataset.name)).await,
     );
-    check(
+    ETS.check(
         dataset.name,
         "fitted",
-        &tally(&expected_fitted, &history, &aliases),
+        &ETS.tally(&expected_fitted, &history, &aliases),
     );
 
     if ACCURACY_DATASETS.contains(&dataset.name) {
@@ -328,7 +148,11 @@ async fn autoets_cross_validation_matches_statsforecast() {
         );
         let actual = Table::from_batches(&query(&ctx, &sql).await);
         let expected = Table::from_batches(&read_fixture(&ctx, &cv_file).await);
-        check(dataset.name, "cv", &tally(&expected, &actual, &["AutoETS"]));
+        ETS.check(
+            dataset.name,
+            "cv",
+            &ETS.tally(&expected, &actual, &["AutoETS"]),
+        );
         assert_eq!(
             actual.order.len(),
             expected.order.len(),
@@ -400,7 +224,7 @@ async fn autoets_selects_the_same_forms_as_statsforecast() {
         let unexplained: Vec<_> = results
             .iter()
             .filter(|(id, form, got)| {
-                got.as_ref() != Ok(form) && !known(dataset.name, id, "AutoETS", "selection")
+                got.as_ref() != Ok(form) && !ETS.known(dataset.name, id, "AutoETS", "selection")
             })
             .collect();
         let share = same as f64 / compared as f64;
@@ -412,7 +236,7 @@ async fn autoets_selects_the_same_forms_as_statsforecast() {
         assert!(compared > 0, "{}: nothing compared", dataset.name);
         assert!(unexplained.is_empty(), "{}: {unexplained:?}", dataset.name);
         assert!(
-            share >= REQUIRED_SHARE || compared < MIN_SERIES_FOR_SHARE,
+            share >= ETS.required_share || compared < ETS.min_series_for_share,
             "{}: {share}",
             dataset.name
         );

@@ -1,6 +1,7 @@
 //! Integration tests: parity with statsforecast, plan shape, invariance properties and
 //! bad-input outcomes, all through SQL; the `dfcast` command line.
 
+mod arima_parity;
 mod behaviour;
 mod cli;
 mod common;
@@ -8,3 +9,4 @@ mod ets_parity;
 mod memory;
 mod parity;
 mod regressors;
+mod tolerance;

@@ -128,8 +128,19 @@ pub(crate) async fn forecast_with_history(
     models: &str,
 ) -> (Table, Table) {
     register_train(ctx, dataset.name).await;
+    forecast_with_history_of(ctx, dataset, "'train'", models).await
+}
+
+/// [`forecast_with_history`] on `source` (a table name in quotes or a parenthesised query
+/// over the registered tables).
+pub(crate) async fn forecast_with_history_of(
+    ctx: &SessionContext,
+    dataset: &Dataset,
+    source: &str,
+    models: &str,
+) -> (Table, Table) {
     let sql = format!(
-        "SELECT * FROM forecast('train', h => {}, models => '{}', level => [80, 95], fitted => true, freq => '{}')",
+        "SELECT * FROM forecast({source}, h => {}, models => '{}', level => [80, 95], fitted => true, freq => '{}')",
         dataset.h,
         models.replace('\'', "''"),
         dataset.freq

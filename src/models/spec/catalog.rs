@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::error::SpecError;
 use super::registry::{DefaultValue, ModelEntry, ParamDesc, ParamKind};
 use crate::models::Model;
+use crate::models::arima::{Arima, AutoArima};
 use crate::models::baselines::{
     ConstantModel, HistoricAverage, Naive, RandomWalkWithDrift, SeasonalExponentialSmoothing,
     SeasonalExponentialSmoothingOptimized, SeasonalNaive, SeasonalWindowAverage,
@@ -28,6 +29,22 @@ const SEASON_LENGTH_1: ParamDesc = ParamDesc::optional(
 );
 const ERROR_TYPE: ParamDesc =
     ParamDesc::optional("error_type", ParamKind::ErrorType, DefaultValue::Str("A"));
+
+const fn flag(name: &'static str, default: bool) -> ParamDesc {
+    ParamDesc::optional(name, ParamKind::Bool, DefaultValue::Bool(default))
+}
+const fn count(name: &'static str, default: i64) -> ParamDesc {
+    ParamDesc::optional(name, ParamKind::NonNegativeInt, DefaultValue::Int(default))
+}
+const ARIMA_METHODS: &[&str] = &["CSS-ML", "ML", "CSS"];
+const BLAMBDA: ParamDesc =
+    ParamDesc::optional("blambda", ParamKind::OptionalFloat, DefaultValue::None);
+const FIXED: ParamDesc = ParamDesc::optional("fixed", ParamKind::NoneOnly, DefaultValue::None);
+const DISTRIBUTION: ParamDesc = ParamDesc::optional(
+    "distribution",
+    ParamKind::Choice(&["normal"]),
+    DefaultValue::Str("normal"),
+);
 
 type Built = Result<Arc<dyn Model>, SpecError>;
 
@@ -157,5 +174,120 @@ pub(crate) const MODELS: &[ModelEntry] = &[
         default_alias: "HoltWinters",
         params: &[SEASON_LENGTH_1, ERROR_TYPE],
         build: |spec| -> Built { Ok(Arc::new(HoltWinters::from_spec(spec)?)) },
+    },
+    ModelEntry {
+        class_name: "AutoARIMA",
+        default_alias: "AutoARIMA",
+        params: &[
+            ParamDesc::optional("d", ParamKind::OptionalNonNegativeInt, DefaultValue::None),
+            ParamDesc::optional("D", ParamKind::OptionalNonNegativeInt, DefaultValue::None),
+            count("max_p", 5),
+            count("max_q", 5),
+            count("max_P", 2),
+            count("max_Q", 2),
+            count("max_order", 5),
+            count("max_d", 2),
+            count("max_D", 1),
+            count("start_p", 2),
+            count("start_q", 2),
+            count("start_P", 1),
+            count("start_Q", 1),
+            flag("stationary", false),
+            flag("seasonal", true),
+            ParamDesc::optional(
+                "ic",
+                ParamKind::Choice(&["aicc", "aic", "bic"]),
+                DefaultValue::Str("aicc"),
+            ),
+            flag("stepwise", true),
+            ParamDesc::optional("nmodels", ParamKind::PositiveInt, DefaultValue::Int(94)),
+            flag("trace", false),
+            ParamDesc::optional(
+                "approximation",
+                ParamKind::OptionalBool,
+                DefaultValue::Bool(false),
+            ),
+            ParamDesc::optional(
+                "method",
+                ParamKind::OptionalChoice(ARIMA_METHODS),
+                DefaultValue::None,
+            ),
+            ParamDesc::optional(
+                "truncate",
+                ParamKind::OptionalNonNegativeInt,
+                DefaultValue::None,
+            ),
+            ParamDesc::optional(
+                "test",
+                ParamKind::Choice(&["kpss"]),
+                DefaultValue::Str("kpss"),
+            ),
+            ParamDesc::optional("test_kwargs", ParamKind::NoneOnly, DefaultValue::None),
+            ParamDesc::optional(
+                "seasonal_test",
+                ParamKind::Choice(&["seas", "ocsb"]),
+                DefaultValue::Str("seas"),
+            ),
+            ParamDesc::optional(
+                "seasonal_test_kwargs",
+                ParamKind::NoneOnly,
+                DefaultValue::None,
+            ),
+            flag("allowdrift", true),
+            flag("allowmean", true),
+            BLAMBDA,
+            flag("biasadj", false),
+            SEASON_LENGTH_1,
+            DISTRIBUTION,
+        ],
+        build: |spec| -> Built { Ok(Arc::new(AutoArima::from_spec(spec)?)) },
+    },
+    ModelEntry {
+        class_name: "ARIMA",
+        default_alias: "ARIMA",
+        params: &[
+            ParamDesc::optional("order", ParamKind::Order, DefaultValue::Order(0, 0, 0)),
+            SEASON_LENGTH_1,
+            ParamDesc::optional(
+                "seasonal_order",
+                ParamKind::Order,
+                DefaultValue::Order(0, 0, 0),
+            ),
+            flag("include_mean", true),
+            flag("include_drift", false),
+            ParamDesc::optional(
+                "include_constant",
+                ParamKind::OptionalBool,
+                DefaultValue::None,
+            ),
+            BLAMBDA,
+            flag("biasadj", false),
+            ParamDesc::optional(
+                "method",
+                ParamKind::Choice(ARIMA_METHODS),
+                DefaultValue::Str("CSS-ML"),
+            ),
+            FIXED,
+            DISTRIBUTION,
+        ],
+        build: |spec| -> Built { Ok(Arc::new(Arima::from_spec(spec)?)) },
+    },
+    ModelEntry {
+        class_name: "AutoRegressive",
+        default_alias: "AutoRegressive",
+        params: &[
+            ParamDesc::required("lags", ParamKind::Lags),
+            flag("include_mean", true),
+            flag("include_drift", false),
+            BLAMBDA,
+            flag("biasadj", false),
+            ParamDesc::optional(
+                "method",
+                ParamKind::Choice(ARIMA_METHODS),
+                DefaultValue::Str("CSS-ML"),
+            ),
+            FIXED,
+        ],
+        build: |spec| -> Built { Ok(Arc::new(Arima::auto_regressive_from_spec(spec)?)) },
     },
 ];

@@ -73,6 +73,24 @@ pub(crate) enum ParamKind {
     OptionalBool,
     /// `None` or a float (not an integer, as statsforecast insists) within the bounds.
     OptionalFloatIn(f64, f64),
+    /// `None` or any finite number; stored as a float.
+    OptionalFloat,
+    /// An integer >= 0 (orders, limits of a search).
+    NonNegativeInt,
+    /// `None` or an integer >= 0.
+    OptionalNonNegativeInt,
+    /// `True` or `False`.
+    Bool,
+    /// One of the listed strings.
+    Choice(&'static [&'static str]),
+    /// `None` or one of the listed strings.
+    OptionalChoice(&'static [&'static str]),
+    /// A tuple of three integers >= 0, e.g. an ARIMA `order=(p, d, q)`.
+    Order,
+    /// An integer >= 1 or a non-empty list of them (the lags of an autoregression).
+    Lags,
+    /// Only `None`: a statsforecast parameter whose other values are not supported.
+    NoneOnly,
 }
 
 impl ParamKind {
@@ -88,6 +106,15 @@ impl ParamKind {
             Self::ErrorType => "'A' or 'M'",
             Self::OptionalBool => "True, False or None",
             Self::OptionalFloatIn(..) => "None or a float within its bounds",
+            Self::OptionalFloat => "None or a finite number",
+            Self::NonNegativeInt => "a non-negative integer",
+            Self::OptionalNonNegativeInt => "None or a non-negative integer",
+            Self::Bool => "True or False",
+            Self::Choice(_) => "one of its allowed strings",
+            Self::OptionalChoice(_) => "None or one of its allowed strings",
+            Self::Order => "a tuple of three non-negative integers, e.g. (1, 1, 0)",
+            Self::Lags => "a positive integer or a non-empty list of positive integers",
+            Self::NoneOnly => "None (other values are not supported)",
         }
     }
 
@@ -95,6 +122,8 @@ impl ParamKind {
     fn describe_full(self) -> String {
         match self {
             Self::OptionalFloatIn(lo, hi) => format!("None or a float between {lo} and {hi}"),
+            Self::Choice(allowed) => format!("one of {}", quoted_list(allowed)),
+            Self::OptionalChoice(allowed) => format!("None or one of {}", quoted_list(allowed)),
             _ => self.describe().to_owned(),
         }
     }
@@ -137,8 +166,73 @@ impl ParamKind {
                 Expr::None => Some(ParamValue::None),
                 _ => None,
             },
+            Self::OptionalFloat => match expr {
+                Expr::None => Some(ParamValue::None),
+                _ => number.filter(|v| v.is_finite()).map(ParamValue::Float),
+            },
+            Self::NonNegativeInt => match expr {
+                Expr::Int(v) if *v >= 0 => Some(ParamValue::Int(*v)),
+                _ => None,
+            },
+            Self::OptionalNonNegativeInt => match expr {
+                Expr::Int(v) if *v >= 0 => Some(ParamValue::Int(*v)),
+                Expr::None => Some(ParamValue::None),
+                _ => None,
+            },
+            Self::Bool => match expr {
+                Expr::Bool(v) => Some(ParamValue::Bool(*v)),
+                _ => None,
+            },
+            Self::Choice(allowed) => match expr {
+                Expr::Str(text) | Expr::Word(text) if allowed.contains(&text.as_str()) => {
+                    Some(ParamValue::Str(text.clone()))
+                }
+                _ => None,
+            },
+            Self::OptionalChoice(allowed) => match expr {
+                Expr::None => Some(ParamValue::None),
+                Expr::Str(text) | Expr::Word(text) if allowed.contains(&text.as_str()) => {
+                    Some(ParamValue::Str(text.clone()))
+                }
+                _ => None,
+            },
+            Self::Order => match expr {
+                Expr::Tuple(items) | Expr::List(items) if items.len() == 3 => items
+                    .iter()
+                    .map(|item| match item {
+                        Expr::Int(v) if *v >= 0 => Some(ParamValue::Int(*v)),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .map(ParamValue::Tuple),
+                _ => None,
+            },
+            Self::Lags => match expr {
+                Expr::Int(v) if *v >= 1 => Some(ParamValue::Int(*v)),
+                Expr::List(items) | Expr::Tuple(items) if !items.is_empty() => items
+                    .iter()
+                    .map(|item| match item {
+                        Expr::Int(v) if *v >= 1 => Some(ParamValue::Int(*v)),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .map(ParamValue::List),
+                _ => None,
+            },
+            Self::NoneOnly => match expr {
+                Expr::None => Some(ParamValue::None),
+                _ => None,
+            },
         }
     }
+}
+
+fn quoted_list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|item| format!("'{item}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A parameter's default, in a form usable in the constant table.
@@ -154,6 +248,8 @@ pub(crate) enum DefaultValue {
     Str(&'static str),
     Bool(bool),
     None,
+    /// A tuple of three integers (an ARIMA order).
+    Order(i64, i64, i64),
 }
 
 impl DefaultValue {
@@ -165,6 +261,11 @@ impl DefaultValue {
             Self::Str(v) => Some(ParamValue::Str(v.to_owned())),
             Self::Bool(v) => Some(ParamValue::Bool(v)),
             Self::None => Some(ParamValue::None),
+            Self::Order(a, b, c) => Some(ParamValue::Tuple(vec![
+                ParamValue::Int(a),
+                ParamValue::Int(b),
+                ParamValue::Int(c),
+            ])),
         }
     }
 }

@@ -14,7 +14,7 @@ fn error(text: &str) -> String {
 }
 
 #[test]
-fn registry_lists_the_baselines_then_ets() {
+fn registry_lists_the_baselines_then_ets_then_arima() {
     assert_eq!(
         registered_models(),
         vec![
@@ -33,6 +33,9 @@ fn registry_lists_the_baselines_then_ets() {
             "AutoETS",
             "Holt",
             "HoltWinters",
+            "AutoARIMA",
+            "ARIMA",
+            "AutoRegressive",
         ]
     );
 }
@@ -140,7 +143,7 @@ fn unknown_model_lists_the_registry() {
     let err = error("AutoFoo(season_length=7)");
     assert!(err.starts_with("unknown model 'AutoFoo'; registered models: Naive, SeasonalNaive, "));
     assert!(
-        err.ends_with("ZeroModel, AutoETS, Holt, HoltWinters"),
+        err.ends_with("ZeroModel, AutoETS, Holt, HoltWinters, AutoARIMA, ARIMA, AutoRegressive"),
         "{err}"
     );
     let err = error("naive()");
