@@ -18,7 +18,9 @@ use datafusion::arrow::array::AsArray;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 use cluster::{Cluster, Executors, Options, scratch_dir};
-use data::{assert_unique_keys, register_inputs, rows, run, write_panel};
+use data::{
+    assert_unique_keys, register_future, register_inputs, rows, run, write_future, write_panel,
+};
 
 /// The statements compared with a local run, with the number of key columns of their
 /// output (`unique_id, ds` or `unique_id, ds, cutoff`).
@@ -42,6 +44,16 @@ fn statements() -> Vec<(&'static str, usize)> {
             3,
         ),
     ]
+}
+
+/// A forecast with a regressor: `promo` in the input, its future values in
+/// `panel_future` (two inputs shuffled alike on the cluster).
+fn statement_with_future() -> String {
+    format!(
+        "SELECT * FROM forecast({}, h => 7, models => 'ARIMA(order=(1,0,0), alias=''ARIMAX''), Naive()', \
+         level => [80], future => 'panel_future')",
+        data::PANEL_WITH_PROMO
+    )
 }
 
 /// The clusters of these tests run one at a time: on a small machine, executors of
@@ -71,11 +83,16 @@ async fn cluster_results_equal_local_results() {
     let _serial = ONE_CLUSTER_AT_A_TIME.lock().await;
     let dir = scratch_dir("data");
     let panel = write_panel(&dir, 3000, 40, 90, 4);
+    let future = write_future(&dir, &panel).await;
     let cluster = Cluster::start(Options::default()).await;
     let local = local_context(&panel).await;
     let remote = remote_context(&cluster, &panel).await;
+    register_future(&local, &future).await;
+    register_future(&remote, &future).await;
 
-    for (sql, keys) in statements() {
+    let with_future = statement_with_future();
+    let all = statements().into_iter().chain([(with_future.as_str(), 2)]);
+    for (sql, keys) in all {
         let expected = rows(&run(&local, sql).await.expect("local run"));
         let actual = rows(&run(&remote, sql).await.expect("cluster run"));
         assert!(

@@ -72,10 +72,36 @@ fn timestamp_input() -> String {
     )
 }
 
+/// The daily input with a regressor `promo` (and a text column `note`, ignored by models
+/// without regressors), and the future `promo` of the 7 days after it, with an extra
+/// column.
+fn input_with_regressors() -> (String, String) {
+    let daily = daily_input("unique_id", "ds", "y");
+    let input = format!(
+        "(SELECT unique_id, ds, y, CAST(date_part('dow', ds) AS DOUBLE) AS promo, 'text' AS note FROM {daily})"
+    );
+    let mut rows = Vec::new();
+    for series in ["a", "b", "c"] {
+        for day in 30..37 {
+            rows.push(format!(
+                "('{series}', DATE '2024-01-01' + INTERVAL '{day} days', {}.0, 'x')",
+                day % 3
+            ));
+        }
+    }
+    let future = format!(
+        "(SELECT unique_id, CAST(ds AS DATE) AS ds, promo, extra FROM (VALUES {}) AS t(unique_id, ds, promo, extra))",
+        rows.join(", ")
+    );
+    (input, future)
+}
+
 /// Every argument combination the SQL functions accept, one statement each.
 fn statements() -> Vec<String> {
     let daily = daily_input("unique_id", "ds", "y");
     let custom = daily_input("series", "day", "sales");
+    let (with_promo, future) = input_with_regressors();
+    let regressor_input = with_promo.replace(", 'text' AS note", "");
     vec![
         format!("SELECT * FROM forecast({daily}, h => 5, models => 'Naive()')"),
         format!(
@@ -116,6 +142,21 @@ fn statements() -> Vec<String> {
             "SELECT * FROM cross_validation({custom}, h => 2, models => 'HistoricAverage(), RandomWalkWithDrift', \
              n_windows => 2, refit => true, input_size => 20, freq => '1 day', fallback_model => 'Naive()', \
              id_col => 'series', time_col => 'day', target_col => 'sales', level => 95)"
+        ),
+        format!(
+            "SELECT * FROM forecast({regressor_input}, h => 7, models => 'ARIMA(order=(1,0,0)), Naive()', \
+             level => [80, 95], future => {future})"
+        ),
+        format!(
+            "SELECT * FROM forecast({regressor_input}, h => 3, models => 'ARIMA(order=(0,0,0), alias=''arimax'')', \
+             fitted => true, freq => 'D', future => {future})"
+        ),
+        format!(
+            "SELECT * FROM forecast({with_promo}, h => 3, models => 'Naive()', future => {future})"
+        ),
+        format!(
+            "SELECT * FROM cross_validation({regressor_input}, h => 3, n_windows => 2, \
+             models => 'ARIMA(order=(0,0,0)), HistoricAverage()')"
         ),
     ]
 }
@@ -230,6 +271,7 @@ async fn decoded_exec_recomputes_its_properties() -> Result<()> {
     )?);
     let exec: Arc<dyn ExecutionPlan> = Arc::new(ForecastExec::try_new(
         repartition,
+        None,
         hand_made_params().remove(0),
     )?);
     let codec = ForecastPhysicalCodec::default();
@@ -386,6 +428,36 @@ fn other_wire_versions_are_refused() {
         err.contains("wire version 2, this build reads version 1"),
         "{err}"
     );
+}
+
+/// A forecast with regressors has the future input as the second input of its node and
+/// exec; the same forecast without regressor models has none.
+#[tokio::test]
+async fn the_future_input_is_planned_only_for_regressors() -> Result<()> {
+    let ctx = context();
+    let (with_promo, future) = input_with_regressors();
+    let with_regressors = format!(
+        "SELECT * FROM forecast({with_promo}, h => 3, models => 'ARIMA(order=(1,0,0))', future => {future})"
+    )
+    .replace(", 'text' AS note", "");
+    let without = format!(
+        "SELECT * FROM forecast({with_promo}, h => 3, models => 'Naive()', future => {future})"
+    );
+    for (sql, with_future) in [(&with_regressors, true), (&without, false)] {
+        let logical = ctx.sql(sql).await?.into_optimized_plan()?;
+        let node = forecast_nodes(&logical).remove(0);
+        assert_eq!(node.future().is_some(), with_future, "{sql}");
+        let physical = ctx.sql(sql).await?.create_physical_plan().await?;
+        let mut execs = Vec::new();
+        physical.apply(|plan| {
+            if let Some(exec) = plan.downcast_ref::<ForecastExec>() {
+                execs.push(exec.future().is_some());
+            }
+            Ok(TreeNodeRecursion::Continue)
+        })?;
+        assert_eq!(execs, [with_future], "{sql}");
+    }
+    Ok(())
 }
 
 /// Ballista's decoders must refuse our payloads rather than misread them, and their

@@ -47,6 +47,53 @@ pub(crate) fn write_panel(
     out
 }
 
+/// Writes the future values of the regressor `promo` (the day of the week, as
+/// [`PANEL_WITH_PROMO`] computes it) for the 14 days after each series of the panel
+/// under `panel` as Parquet under `dir/panel_future/`, and returns that directory. The
+/// forecasts read 7 of them: the others are past the horizon.
+pub(crate) async fn write_future(dir: &Path, panel: &Path) -> PathBuf {
+    let ctx = SessionContext::new();
+    ctx.register_parquet(
+        "panel",
+        &format!("{}/", panel.display()),
+        ParquetReadOptions::default(),
+    )
+    .await
+    .expect("panel registers");
+    let out = dir.join("panel_future");
+    fs::create_dir_all(&out).unwrap();
+    let sql = format!(
+        "COPY (SELECT unique_id, ds, CAST(date_part('dow', ds) AS DOUBLE) AS promo FROM ( \
+           SELECT unique_id, CAST(CAST(last AS INT) + k AS DATE) AS ds \
+           FROM (SELECT unique_id, max(ds) AS last FROM panel GROUP BY unique_id) \
+           CROSS JOIN (SELECT value AS k FROM generate_series(1, 14)))) \
+         TO '{}/part-0.parquet' STORED AS PARQUET",
+        out.display()
+    );
+    ctx.sql(&sql)
+        .await
+        .expect("future plans")
+        .collect()
+        .await
+        .expect("future is written");
+    out
+}
+
+/// The panel with the regressor `promo` (the day of the week).
+pub(crate) const PANEL_WITH_PROMO: &str =
+    "(SELECT unique_id, ds, y, CAST(date_part('dow', ds) AS DOUBLE) AS promo FROM panel)";
+
+/// Registers the Parquet directory written by [`write_future`] as `panel_future`.
+pub(crate) async fn register_future(ctx: &SessionContext, future: &Path) {
+    ctx.register_parquet(
+        "panel_future",
+        &format!("{}/", future.display()),
+        ParquetReadOptions::default(),
+    )
+    .await
+    .expect("panel_future registers");
+}
+
 /// The vendored monthly M1 training CSV.
 pub(crate) fn m1_csv() -> String {
     format!(
