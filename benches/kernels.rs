@@ -47,6 +47,18 @@ fn kernels(c: &mut Criterion) {
     group.sample_size(20);
     bench_models(&mut group, &specs, &y);
     group.finish();
+
+    // ARIMA: the automatic search fits dozens of seasonal candidates per series.
+    let specs = parse_model_specs(
+        "AutoARIMA(season_length=12), ARIMA(order=(0,1,1), alias='ARIMA_011'), \
+         ARIMA(order=(1,1,1), season_length=12, seasonal_order=(0,1,1), alias='SARIMA_111_011'), \
+         AutoRegressive(lags=[1,2,3])",
+    )
+    .expect("specs parse");
+    let mut group = c.benchmark_group("forecast_n132_h18_arima");
+    group.sample_size(10);
+    bench_models(&mut group, &specs, &y);
+    group.finish();
 }
 
 fn bench_models(

@@ -27,6 +27,7 @@ DATASETS = {
 }
 MODELS = {
     "AutoETS": "AutoETS(season_length={m})",
+    "AutoARIMA": "AutoARIMA(season_length={m})",
     "SeasonalNaive": "SeasonalNaive(season_length={m})",
     # The baselines statsforecast gives intervals for (it raises on level for the others).
     "Baselines": "Naive();SeasonalNaive(season_length={m});RandomWalkWithDrift();HistoricAverage()",
@@ -83,12 +84,23 @@ def accuracy(forecast_csv, dataset, aliases):
     return out
 
 
+def first_series(train, n, out):
+    """The rows of the first `n` series (sorted unique_id) of a training CSV."""
+    with open(train) as f:
+        header, *rows = f.read().splitlines()
+    keep = set(sorted({r.split(",", 1)[0] for r in rows})[:n])
+    out.write_text("\n".join([header] + [r for r in rows if r.split(",", 1)[0] in keep]) + "\n")
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--case", action="append", help="dataset:model, e.g. m1_monthly:AutoETS")
     parser.add_argument("--python", default=os.environ.get("SF_PYTHON", "python3"))
     parser.add_argument("--dfcast", default=str(ROOT / "target" / "release" / "dfcast"))
+    parser.add_argument("--max-series", type=int, default=None,
+                        help="only the first N series (sorted unique_id), as TIMINGS.md times AutoARIMA")
     args = parser.parse_args()
     cases = args.case or [f"{d}:AutoETS" for d in DATASETS]
     work = Path(tempfile.mkdtemp(prefix="dfcast-compare-"))
@@ -100,6 +112,10 @@ def main():
         aliases = [re.sub(r"\(.*", "", e) for e in exprs]
         aliases = ["RWD" if a == "RandomWalkWithDrift" else a for a in aliases]
         train = FIXTURES / f"{dataset}_train.csv"
+        label = case
+        if args.max_series:
+            train = first_series(train, args.max_series, work / f"{dataset}_first{args.max_series}.csv")
+            label = f"{case} (first {args.max_series})"
         sf_out, df_out = work / f"{case}.sf.csv", work / f"{case}.df.csv"
         sql = work / f"{case}.sql"
         sql.write_text(
@@ -123,9 +139,9 @@ def main():
             medians[tool] = (wall, rss)
             first = aliases[0]
             mase, smape = acc[tool][first]
-            print(f"{case:34} {tool:13} {wall:16.2f} {rss:9.0f} {mase:8.4f} {smape:8.4f}")
+            print(f"{label:34} {tool:13} {wall:16.2f} {rss:9.0f} {mase:8.4f} {smape:8.4f}")
         ratios = [sf[0] / d[0] for sf, d in zip(results["statsforecast"], results["dfcast"])]
-        print(f"{case:34} {'speed-up':13} {statistics.median(ratios):15.1f}x "
+        print(f"{label:34} {'speed-up':13} {statistics.median(ratios):15.1f}x "
               f"(per-run ratios {', '.join(f'{r:.1f}' for r in ratios)}; memory "
               f"{medians['statsforecast'][1] / medians['dfcast'][1]:.1f}x less)")
         for alias in aliases[1:]:

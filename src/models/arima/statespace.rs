@@ -1754,9 +1754,8 @@ mod tests {
             assert_eq!(bits_hash(&ss.p), SARIMA_AFTER_P);
             assert_eq!(bits_hash(&ss.pn), SARIMA_AFTER_PN);
 
-            let arma = StateSpace::new(&[0.5, -0.3], &[0.4], &[], 1e6);
             let centred: Vec<f64> = Y30.iter().map(|y| y - 140.0).collect();
-            let mut ss = arma.clone();
+            let mut ss = StateSpace::new(&[0.5, -0.3], &[0.4], &[], 1e6);
             let like = kalman_filter(&centred, &mut ss, true, kernels);
             assert_identical(&[like.ssq, like.sumlog, like.nu as f64], &ARMA_LIKE);
             assert_identical(&ss.p, &ARMA_AFTER_P);

@@ -152,7 +152,7 @@ fn degenerate_series_never_panic() {
     ] {
         let model = model(spec);
         for y in &series {
-            let regressor = vec![(0..y.len()).map(|t| (t % 3) as f64).collect::<Vec<_>>()];
+            let regressor = [(0..y.len()).map(|t| (t % 3) as f64).collect::<Vec<_>>()];
             for x in [&[][..], &regressor[..]] {
                 let future = vec![vec![1.0; 4]; x.len()];
                 if let Ok(out) = model.forecast_with_regressors(y, x, &future, 4, &[80.0], true) {
