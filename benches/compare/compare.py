@@ -24,6 +24,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 DATASETS = {
     "m1_monthly": dict(h=18, m=12, freq="MS"),
     "tourism_monthly": dict(h=24, m=12, freq="MS"),
+    "m1_quarterly": dict(h=8, m=4, freq="QS"),
 }
 MODELS = {
     "AutoETS": "AutoETS(season_length={m})",
