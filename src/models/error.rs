@@ -52,6 +52,17 @@ pub(crate) fn ensure_not_empty(y: &[f64]) -> Result<(), ModelError> {
     }
 }
 
+/// Refuses empty series and series with NaN or infinite values, naming the model.
+pub(crate) fn ensure_finite_series(model: &str, y: &[f64]) -> Result<(), ModelError> {
+    ensure_not_empty(y)?;
+    if y.iter().any(|v| !v.is_finite()) {
+        return Err(ModelError::Failed(format!(
+            "{model}: the series has missing or infinite values"
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::ModelError;

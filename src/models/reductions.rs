@@ -55,11 +55,22 @@ pub(crate) fn residual_sigma(residuals: &[f64], dof: isize) -> f64 {
     if dof <= 0 {
         return 0.0;
     }
+    (nan_sum_of_squares(residuals) / dof as f64).sqrt()
+}
+
+/// `np.nansum(residuals ** 2)`: NaN residuals count as zero, pairwise summation.
+pub(crate) fn nan_sum_of_squares(residuals: &[f64]) -> f64 {
     let squares: Vec<f64> = residuals
         .iter()
         .map(|r| if r.is_nan() { 0.0 } else { r * r })
         .collect();
-    (pairwise_sum(&squares) / dof as f64).sqrt()
+    pairwise_sum(&squares)
+}
+
+/// Whether every value equals the first (numpy's `np.all(x[0] == x)`, as statsforecast
+/// tests for constant series); true for an empty slice.
+pub(crate) fn is_constant(values: &[f64]) -> bool {
+    values.iter().all(|&v| v == values[0])
 }
 
 /// `y - fitted`, elementwise.

@@ -8,7 +8,7 @@ use super::statespace::{
 };
 use crate::models::optim::{BfgsOutcome, BfgsStatus, minimize_bfgs, openblas_dot};
 use crate::models::polynomial::max_root_modulus;
-use crate::models::reductions::pairwise_sum;
+use crate::models::reductions::nan_sum_of_squares;
 
 /// statsforecast's diffuse prior variance of the differenced states (`kappa`).
 const KAPPA: f64 = 1e6;
@@ -128,12 +128,7 @@ impl Problem<'_> {
     /// The full coefficient vector with the free ones taken from `free`.
     fn with_free(&self, free: &[f64]) -> Vec<f64> {
         let mut par = self.coef.clone();
-        let mut it = free.iter();
-        for (value, &estimated) in par.iter_mut().zip(&self.mask) {
-            if estimated {
-                *value = *it.next().expect("one value per free coefficient");
-            }
-        }
+        scatter(&mut par, &self.mask, free);
         par
     }
 
@@ -663,11 +658,7 @@ fn rotate_covariance(var: &[f64], v: &[f64], n_arma: usize, mask: &[bool]) -> Ve
 /// `nansum(residuals²) / (nstar - npar + 1)`: the variance `Arima()` and `myarima()`
 /// report (and forecast with) instead of the filter's.
 pub(crate) fn residual_variance(residuals: &[f64], nstar: f64, npar: f64) -> f64 {
-    let squares: Vec<f64> = residuals
-        .iter()
-        .map(|r| if r.is_nan() { 0.0 } else { r * r })
-        .collect();
-    pairwise_sum(&squares) / (nstar - npar + 1.0)
+    nan_sum_of_squares(residuals) / (nstar - npar + 1.0)
 }
 
 /// Smallest modulus among the roots of `1 - c₁z - … - c_kz^k` (`sign = -1`) or

@@ -25,6 +25,8 @@ mod tests;
 
 pub(crate) use model::{Arima, AutoArima};
 
+use model::ArimaClass;
+
 use estimate::Method;
 use search::{ArimaOptions, AutoOptions, Criterion};
 use statespace::ArmaOrder;

@@ -4,8 +4,9 @@
 use super::estimate::{FitError, Method};
 use super::search::{ArimaOptions, AutoOptions, Fitted, arima_with_criteria, auto_arima};
 use super::statespace::{ArmaOrder, kalman_forecast};
-use crate::models::error::ensure_not_empty;
+use crate::models::error::ensure_finite_series;
 use crate::models::intervals::gaussian_bands;
+use crate::models::reductions::is_constant;
 use crate::models::{FittedModel, Forecast, ForecastOutput, Model, ModelError, Regressors};
 
 /// statsforecast `ARIMA(order=(0, 0, 0), season_length=1, seasonal_order=(0, 0, 0),
@@ -26,17 +27,6 @@ pub(crate) struct Arima {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct AutoArima {
     pub(crate) options: AutoOptions,
-}
-
-/// Refuses empty series and series with NaN or infinite values.
-fn ensure_usable(class: &'static str, y: &[f64]) -> Result<(), ModelError> {
-    ensure_not_empty(y)?;
-    if y.iter().any(|v| !v.is_finite()) {
-        return Err(ModelError::Failed(format!(
-            "{class}: the series has missing or infinite values"
-        )));
-    }
-    Ok(())
 }
 
 fn to_model_error(class: &'static str, n: usize, error: FitError) -> ModelError {
@@ -71,96 +61,59 @@ fn ensure_usable_regressors(
     Ok(())
 }
 
-impl Arima {
-    /// Fits the model with the regressors `x` and returns the estimates.
-    pub(crate) fn select(&self, y: &[f64], x: &Regressors) -> Result<Fitted, ModelError> {
-        ensure_usable(self.class, y)?;
-        ensure_usable_regressors(self.class, y.len(), x)?;
-        arima_with_criteria(y, &self.options, x).map_err(|e| to_model_error(self.class, y.len(), e))
+/// What sets the ARIMA classes apart: their name, their estimation, and the method
+/// `forward` re-evaluates a fit with. The [`Model`] implementation is shared.
+pub(crate) trait ArimaClass: Send + Sync + std::fmt::Debug {
+    fn class(&self) -> &'static str;
+
+    /// Estimates on checked inputs.
+    fn estimate(&self, y: &[f64], x: &Regressors) -> Result<Fitted, FitError>;
+
+    /// The method `forward` refits with.
+    fn forward_method(&self) -> Method;
+
+    /// Checks the series and its regressors, then estimates.
+    fn select(&self, y: &[f64], x: &Regressors) -> Result<Fitted, ModelError> {
+        let class = self.class();
+        ensure_finite_series(class, y)?;
+        ensure_usable_regressors(class, y.len(), x)?;
+        self.estimate(y, x)
+            .map_err(|e| to_model_error(class, y.len(), e))
     }
 }
 
-impl AutoArima {
-    /// Searches with the regressors `x` and returns the selected model.
-    pub(crate) fn select(&self, y: &[f64], x: &Regressors) -> Result<Fitted, ModelError> {
-        ensure_usable("AutoARIMA", y)?;
-        ensure_usable_regressors("AutoARIMA", y.len(), x)?;
-        auto_arima(y, x, &self.options).map_err(|e| to_model_error("AutoARIMA", y.len(), e))
-    }
-}
-
-/// `fit_with_regressors` + `predict_with_regressors` (+ fitted values), the forecast path
-/// of every ARIMA class.
-fn forecast_with(
-    fit: Result<Box<dyn FittedModel>, ModelError>,
-    x_future: &Regressors,
-    h: usize,
-    levels: &[f64],
-    fitted: bool,
-) -> Result<ForecastOutput, ModelError> {
-    let fit = fit?;
-    let forecast = fit.predict_with_regressors(h, x_future, levels);
-    let fitted = fitted.then(|| fit.predict_in_sample(levels));
-    Ok(ForecastOutput { forecast, fitted })
-}
-
-impl Model for Arima {
-    fn class_name(&self) -> &'static str {
+impl ArimaClass for Arima {
+    fn class(&self) -> &'static str {
         self.class
     }
 
-    fn has_intervals(&self) -> bool {
-        true
+    fn estimate(&self, y: &[f64], x: &Regressors) -> Result<Fitted, FitError> {
+        arima_with_criteria(y, &self.options, x)
     }
 
-    fn has_fitted(&self) -> bool {
-        true
-    }
-
-    fn has_forward(&self) -> bool {
-        true
-    }
-
-    fn fit(&self, y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {
-        self.fit_with_regressors(y, &[])
-    }
-
-    fn uses_regressors(&self) -> bool {
-        true
-    }
-
-    fn fit_with_regressors(
-        &self,
-        y: &[f64],
-        x: &Regressors,
-    ) -> Result<Box<dyn FittedModel>, ModelError> {
-        let fitted = self.select(y, x)?;
-        let method = self.options.method;
-        Ok(Box::new(ArimaFitted::new(
-            self.class,
-            method,
-            fitted,
-            y,
-            x.len(),
-        )))
-    }
-
-    fn forecast_with_regressors(
-        &self,
-        y: &[f64],
-        x: &Regressors,
-        x_future: &Regressors,
-        h: usize,
-        levels: &[f64],
-        fitted: bool,
-    ) -> Result<ForecastOutput, ModelError> {
-        forecast_with(self.fit_with_regressors(y, x), x_future, h, levels, fitted)
+    fn forward_method(&self) -> Method {
+        self.options.method
     }
 }
 
-impl Model for AutoArima {
-    fn class_name(&self) -> &'static str {
+impl ArimaClass for AutoArima {
+    fn class(&self) -> &'static str {
         "AutoARIMA"
+    }
+
+    fn estimate(&self, y: &[f64], x: &Regressors) -> Result<Fitted, FitError> {
+        auto_arima(y, x, &self.options)
+    }
+
+    /// AutoARIMA's `method=None` refits by maximum likelihood.
+    fn forward_method(&self) -> Method {
+        self.options.method.unwrap_or(Method::Ml)
+    }
+}
+
+impl<T: ArimaClass> Model for T {
+    fn class_name(&self) -> &'static str {
+        self.class()
     }
 
     fn has_intervals(&self) -> bool {
@@ -189,11 +142,9 @@ impl Model for AutoArima {
         x: &Regressors,
     ) -> Result<Box<dyn FittedModel>, ModelError> {
         let fitted = self.select(y, x)?;
-        // `forward` refits with AutoARIMA's `method` (None: maximum likelihood).
-        let method = self.options.method.unwrap_or(Method::Ml);
         Ok(Box::new(ArimaFitted::new(
-            "AutoARIMA",
-            method,
+            self.class(),
+            self.forward_method(),
             fitted,
             y,
             x.len(),
@@ -209,7 +160,10 @@ impl Model for AutoArima {
         levels: &[f64],
         fitted: bool,
     ) -> Result<ForecastOutput, ModelError> {
-        forecast_with(self.fit_with_regressors(y, x), x_future, h, levels, fitted)
+        let fit = self.fit_with_regressors(y, x)?;
+        let forecast = fit.predict_with_regressors(h, x_future, levels);
+        let fitted = fitted.then(|| fit.predict_in_sample(levels));
+        Ok(ForecastOutput { forecast, fitted })
     }
 }
 
@@ -283,7 +237,7 @@ impl FittedModel for ArimaFitted {
 
     fn predict_with_regressors(&self, h: usize, x_future: &Regressors, levels: &[f64]) -> Forecast {
         let y = &self.y;
-        let (mean, se): (Vec<f64>, Vec<f64>) = if y.iter().all(|&v| v == y[0]) {
+        let (mean, se): (Vec<f64>, Vec<f64>) = if is_constant(y) {
             (vec![y[0]; h], vec![0.0; h])
         } else {
             let (pred, var) = kalman_forecast(h, &self.fitted.fit.model);
@@ -318,7 +272,7 @@ impl FittedModel for ArimaFitted {
         y: &[f64],
         x: &Regressors,
     ) -> Result<Box<dyn FittedModel>, ModelError> {
-        ensure_usable(self.class, y)?;
+        ensure_finite_series(self.class, y)?;
         ensure_usable_regressors(self.class, y.len(), x)?;
         if x.len() != self.regressors {
             return Err(ModelError::Failed(format!(

@@ -6,7 +6,7 @@ use super::estimate::{
     ArimaFit, ArimaSpec, FitError, Method, fit_arima, min_root, residual_variance,
 };
 use super::statespace::{ArmaOrder, difference, kpss_level_pvalue, ols};
-use crate::models::reductions::mean;
+use crate::models::reductions::{is_constant, mean};
 use crate::models::stl::seasonal_strength;
 
 /// Which information criterion ranks the candidates.
@@ -62,10 +62,6 @@ fn name_drift(fit: &mut ArimaFit) {
             };
         }
     }
-}
-
-fn is_constant(x: &[f64]) -> bool {
-    x.iter().all(|&v| v == x[0])
 }
 
 /// The options of statsforecast's `Arima()` wrapper.

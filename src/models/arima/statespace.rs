@@ -15,6 +15,8 @@
 
 use std::hint::black_box;
 
+use crate::models::reductions::pairwise_sum;
+
 /// statsforecast's `arma` vector: `[p, q, P, Q, period, d, D]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ArmaOrder {
@@ -1180,33 +1182,6 @@ pub(crate) fn kalman_forecast(horizon: usize, ss: &StateSpace) -> (Vec<f64>, Vec
 /// Sequential dot product.
 fn dot(x: &[f64], y: &[f64]) -> f64 {
     x.iter().zip(y).fold(0.0, |acc, (a, b)| acc + a * b)
-}
-
-/// numpy's pairwise float64 summation (`np.sum` of a contiguous array).
-fn pairwise_sum(values: &[f64]) -> f64 {
-    let n = values.len();
-    if n < 8 {
-        return values.iter().fold(-0.0, |acc, &v| acc + v);
-    }
-    if n <= 128 {
-        let mut acc = [0.0; 8];
-        acc.copy_from_slice(&values[..8]);
-        let whole = n - n % 8;
-        for chunk in values[8..whole].chunks_exact(8) {
-            for (a, &v) in acc.iter_mut().zip(chunk) {
-                *a += v;
-            }
-        }
-        let mut total =
-            ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-        for &v in &values[whole..] {
-            total += v;
-        }
-        return total;
-    }
-    let mut half = n / 2;
-    half -= half % 8;
-    pairwise_sum(&values[..half]) + pairwise_sum(&values[half..])
 }
 
 /// Level-stationarity KPSS critical values of statsmodels (Kwiatkowski et al. 1992, table 1)

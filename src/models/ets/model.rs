@@ -5,7 +5,7 @@ use super::fit::EtsModel;
 use super::intervals::forecast_bands;
 use super::recursion::forecast;
 use super::search::{SearchError, SearchSpec, reapply, search};
-use crate::models::error::ensure_not_empty;
+use crate::models::error::ensure_finite_series;
 use crate::models::intervals::gaussian_bands;
 use crate::models::reductions::{dof, residual_sigma};
 use crate::models::{FittedModel, Forecast, Model, ModelError, ModelSpec, SpecError};
@@ -187,17 +187,6 @@ fn fit_ets(
     Ok(Box::new(EtsFitted::new(class, spec, y)?))
 }
 
-/// Refuses empty series and series with NaN or infinite values.
-fn ensure_usable(class: &'static str, y: &[f64]) -> Result<(), ModelError> {
-    ensure_not_empty(y)?;
-    if y.iter().any(|v| !v.is_finite()) {
-        return Err(ModelError::Failed(format!(
-            "{class}: the series has missing or infinite values"
-        )));
-    }
-    Ok(())
-}
-
 fn to_model_error(class: &'static str, n: usize, e: SearchError) -> ModelError {
     match e {
         SearchError::TooShort { needed } => ModelError::NotEnoughData {
@@ -255,7 +244,7 @@ impl EtsFitted {
         spec: SearchSpec,
         y: &[f64],
     ) -> Result<Self, ModelError> {
-        ensure_usable(class, y)?;
+        ensure_finite_series(class, y)?;
         let model = search(y, &spec).map_err(|e| to_model_error(class, y.len(), e))?;
         Ok(Self::wrap(class, spec, model, y))
     }
@@ -297,7 +286,7 @@ impl FittedModel for EtsFitted {
     }
 
     fn forward(&self, y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {
-        ensure_usable(self.class, y)?;
+        ensure_finite_series(self.class, y)?;
         let model = reapply(y, &self.model, &self.spec)
             .map_err(|e| to_model_error(self.class, y.len(), e))?;
         Ok(Box::new(Self::wrap(self.class, self.spec, model, y)))

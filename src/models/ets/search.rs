@@ -6,6 +6,7 @@ use super::components::{Component, Form, ModelString, forbidden};
 use super::fit::{EtsModel, FormError, NMSE, fit_form, run_smoothing, summarise};
 use super::init::{InitError, Params, UPPER};
 use super::recursion::full_pass;
+use crate::models::reductions::is_constant;
 
 /// What `AutoETS` asks of the search.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,7 +60,7 @@ pub(crate) fn search(y: &[f64], spec: &SearchSpec) -> Result<EtsModel, SearchErr
     let mut upper = UPPER;
     // A constant series: simple exponential smoothing with alpha fixed at 0.9999. Below
     // 4 observations no series can be fitted, and the general requirement is reported.
-    if n >= 4 && y.iter().all(|v| *v == y[0]) {
+    if n >= 4 && is_constant(y) {
         let form = Form {
             error: Component::Additive,
             trend: Component::None,
@@ -174,7 +175,7 @@ pub(crate) fn reapply(
     model: &EtsModel,
     spec: &SearchSpec,
 ) -> Result<EtsModel, SearchError> {
-    if y.iter().all(|v| *v == y[0]) {
+    if is_constant(y) {
         let spec = SearchSpec {
             m: model.m,
             ..*spec
