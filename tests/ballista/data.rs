@@ -53,13 +53,7 @@ pub(crate) fn write_panel(
 /// forecasts read 7 of them: the others are past the horizon.
 pub(crate) async fn write_future(dir: &Path, panel: &Path) -> PathBuf {
     let ctx = SessionContext::new();
-    ctx.register_parquet(
-        "panel",
-        &format!("{}/", panel.display()),
-        ParquetReadOptions::default(),
-    )
-    .await
-    .expect("panel registers");
+    register_parquet_dir(&ctx, "panel", panel).await;
     let out = dir.join("panel_future");
     fs::create_dir_all(&out).unwrap();
     let sql = format!(
@@ -85,13 +79,18 @@ pub(crate) const PANEL_WITH_PROMO: &str =
 
 /// Registers the Parquet directory written by [`write_future`] as `panel_future`.
 pub(crate) async fn register_future(ctx: &SessionContext, future: &Path) {
+    register_parquet_dir(ctx, "panel_future", future).await;
+}
+
+/// Registers the Parquet directory `dir` as table `name`.
+async fn register_parquet_dir(ctx: &SessionContext, name: &str, dir: &Path) {
     ctx.register_parquet(
-        "panel_future",
-        &format!("{}/", future.display()),
+        name,
+        &format!("{}/", dir.display()),
         ParquetReadOptions::default(),
     )
     .await
-    .expect("panel_future registers");
+    .unwrap_or_else(|e| panic!("{name} registers: {e}"));
 }
 
 /// The vendored monthly M1 training CSV.
@@ -104,13 +103,7 @@ pub(crate) fn m1_csv() -> String {
 
 /// Registers `panel` (Parquet directory) and `m1` (CSV) on `ctx`.
 pub(crate) async fn register_inputs(ctx: &SessionContext, panel: &Path) {
-    ctx.register_parquet(
-        "panel",
-        &format!("{}/", panel.display()),
-        ParquetReadOptions::default(),
-    )
-    .await
-    .expect("panel registers");
+    register_parquet_dir(ctx, "panel", panel).await;
     ctx.register_csv("m1", &m1_csv(), CsvReadOptions::new())
         .await
         .expect("m1 registers");

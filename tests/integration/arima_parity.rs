@@ -22,7 +22,7 @@ use datafusion_forecast::models::{parse_model_specs, select_arima};
 
 use crate::common::*;
 use crate::parity::{DATASETS, Dataset, forecast_with_history_of};
-use crate::tolerance::{Criterion, KnownMismatch, accuracy, by_series, read_series};
+use crate::tolerance::{Criterion, KnownMismatch, check_accuracy, read_series};
 
 /// The fixed-order models: 98 % of the series within 1e-4.
 const FIXED_ORDER: Criterion = Criterion {
@@ -49,15 +49,6 @@ const AUTO: Criterion = Criterion {
 /// the last place away, and on three fits where BFGS ends on a flat likelihood (AutoARIMA on
 /// D48, the seasonal ARIMA on D05 and D34) that input difference moves the optimum.
 const KNOWN_MISMATCHES: &[KnownMismatch] = &[];
-
-/// Datasets with finite MASE and sMAPE for the accuracy comparison.
-const ACCURACY_DATASETS: &[&str] = &[
-    "air_passengers",
-    "daily_synth",
-    "m1_quarterly",
-    "m1_monthly",
-    "tourism_monthly",
-];
 
 fn fixed_order_models(m: usize) -> String {
     format!(
@@ -114,23 +105,14 @@ async fn forecast_and_fitted(dataset: &Dataset) {
         );
     }
 
-    if ACCURACY_DATASETS.contains(&dataset.name) {
-        let train = read_series(&format!("{}_train.csv", dataset.name));
-        let test: HashMap<String, Vec<f64>> = read_series(&format!("{}_test.csv", dataset.name))
-            .into_iter()
-            .collect();
-        let theirs = by_series(&expected, "AutoARIMA");
-        let ours = by_series(&forecast, "AutoARIMA");
-        let (ours_mase, ours_smape) = accuracy(&train, &test, &ours, m);
-        let (sf_mase, sf_smape) = accuracy(&train, &test, &theirs, m);
-        println!(
-            "{:16} accuracy  AutoARIMA MASE ours {ours_mase:.6} statsforecast {sf_mase:.6}  \
-             sMAPE ours {ours_smape:.6} statsforecast {sf_smape:.6}",
-            dataset.name
-        );
-        assert!(ours_mase <= sf_mase * 1.01, "{}: MASE", dataset.name);
-        assert!(ours_smape <= sf_smape * 1.01, "{}: sMAPE", dataset.name);
-    }
+    check_accuracy(
+        dataset.name,
+        dataset.season_length,
+        "AutoARIMA",
+        &forecast,
+        &expected,
+        0.01,
+    );
 }
 
 #[tokio::test]
@@ -229,67 +211,23 @@ async fn autoarima_selects_the_same_orders_as_statsforecast() {
                 .into_iter()
                 .filter_map(|(id, y)| want.get(&id).map(|o| (id, y, *o)))
                 .collect();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = series.len().div_ceil(threads).max(1);
-        let results: Vec<(String, Orders, Result<Orders, String>)> = std::thread::scope(|s| {
-            let handles: Vec<_> = series
-                .chunks(chunk)
-                .map(|part| {
-                    let spec = &spec;
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|(id, y, orders)| {
-                                let got = select_arima(spec, y, &[])
-                                    .map(|sel| {
-                                        let (p, d, q) = sel.order;
-                                        let (sp, sd, sq) = sel.seasonal_order;
-                                        (
-                                            p as i64,
-                                            d as i64,
-                                            q as i64,
-                                            sp as i64,
-                                            sd as i64,
-                                            sq as i64,
-                                            sel.include_mean,
-                                            sel.include_drift,
-                                        )
-                                    })
-                                    .map_err(|e| e.to_string());
-                                (id.clone(), *orders, got)
-                            })
-                            .collect::<Vec<_>>()
-                    })
+        AUTO.check_selection(dataset.name, "AutoARIMA", &series, |y| {
+            select_arima(&spec, y, &[])
+                .map(|sel| {
+                    let (p, d, q) = sel.order;
+                    let (sp, sd, sq) = sel.seasonal_order;
+                    (
+                        p as i64,
+                        d as i64,
+                        q as i64,
+                        sp as i64,
+                        sd as i64,
+                        sq as i64,
+                        sel.include_mean,
+                        sel.include_drift,
+                    )
                 })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("selection thread"))
-                .collect()
+                .map_err(|e| e.to_string())
         });
-        let compared = results.len();
-        let same = results
-            .iter()
-            .filter(|(_, orders, got)| got.as_ref() == Ok(orders))
-            .count();
-        let unexplained: Vec<_> = results
-            .iter()
-            .filter(|(id, orders, got)| {
-                got.as_ref() != Ok(orders)
-                    && !AUTO.known(dataset.name, id, "AutoARIMA", "selection")
-            })
-            .collect();
-        let share = same as f64 / compared as f64;
-        println!(
-            "{:16} selection AutoARIMA    series {compared:4}  same orders {:6.2} %",
-            dataset.name,
-            100.0 * share
-        );
-        assert!(compared > 0, "{}: nothing compared", dataset.name);
-        assert!(unexplained.is_empty(), "{}: {unexplained:?}", dataset.name);
-        assert!(
-            share >= AUTO.required_share || compared < AUTO.min_series_for_share,
-            "{}: {share}",
-            dataset.name
-        );
     }
 }

@@ -26,7 +26,7 @@ use datafusion_forecast::models::{parse_model_specs, select_ets};
 
 use crate::common::*;
 use crate::parity::{DATASETS, Dataset, forecast_with_history};
-use crate::tolerance::{Criterion, KnownMismatch, accuracy, by_series, read_series};
+use crate::tolerance::{Criterion, KnownMismatch, check_accuracy, read_series};
 
 /// ETS parity (optimised models; the issue's criterion): 98 % of the series within 1e-4
 /// relative, per dataset and model. Below 50 series (edge_cases has 7 to 16 per model) one
@@ -49,15 +49,6 @@ const KNOWN_MISMATCHES: &[KnownMismatch] = &[(
      depends on the last bits of the arithmetic; statsforecast picks A,A,A, we pick \
      another seasonal form; the forecasts of both agree to 1e-15",
 )];
-
-/// Test files used for the accuracy comparison (datasets where MASE and sMAPE are finite).
-const ACCURACY_DATASETS: &[&str] = &[
-    "air_passengers",
-    "daily_synth",
-    "m1_quarterly",
-    "m1_monthly",
-    "tourism_monthly",
-];
 
 /// The ETS models exactly as the reference built them, with their aliases. ETS_MAM ran only
 /// on strictly positive series; on the others our model refuses and the fixture is NULL.
@@ -101,22 +92,14 @@ async fn forecast_fitted_and_accuracy(dataset: &Dataset) {
         &ETS.tally(&expected_fitted, &history, &aliases),
     );
 
-    if ACCURACY_DATASETS.contains(&dataset.name) {
-        let train = read_series(&format!("{}_train.csv", dataset.name));
-        let test: HashMap<String, Vec<f64>> = read_series(&format!("{}_test.csv", dataset.name))
-            .into_iter()
-            .collect();
-        let m = dataset.season_length;
-        let (ours_mase, ours_smape) = accuracy(&train, &test, &by_series(&forecast, "AutoETS"), m);
-        let (sf_mase, sf_smape) = accuracy(&train, &test, &by_series(&expected, "AutoETS"), m);
-        println!(
-            "{:16} accuracy  AutoETS MASE ours {ours_mase:.6} statsforecast {sf_mase:.6}  \
-             sMAPE ours {ours_smape:.6} statsforecast {sf_smape:.6}",
-            dataset.name
-        );
-        assert!(ours_mase <= sf_mase * 1.005, "{}: MASE", dataset.name);
-        assert!(ours_smape <= sf_smape * 1.005, "{}: sMAPE", dataset.name);
-    }
+    check_accuracy(
+        dataset.name,
+        dataset.season_length,
+        "AutoETS",
+        &forecast,
+        &expected,
+        0.005,
+    );
 }
 
 #[tokio::test]
@@ -191,54 +174,10 @@ async fn autoets_selects_the_same_forms_as_statsforecast() {
                 .into_iter()
                 .filter_map(|(id, y)| want.get(&id).map(|form| (id, y, form.clone())))
                 .collect();
-        // The kernel is called directly, so spread the series over the cores ourselves.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = series.len().div_ceil(threads).max(1);
-        let results: Vec<(String, String, Result<String, String>)> = std::thread::scope(|s| {
-            let handles: Vec<_> = series
-                .chunks(chunk)
-                .map(|part| {
-                    let spec = &spec;
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|(id, y, form)| {
-                                let got = select_ets(spec, y)
-                                    .map(|sel| sel.components)
-                                    .map_err(|e| e.to_string());
-                                (id.clone(), form.clone(), got)
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("selection thread"))
-                .collect()
+        ETS.check_selection(dataset.name, "AutoETS", &series, |y| {
+            select_ets(&spec, y)
+                .map(|sel| sel.components)
+                .map_err(|e| e.to_string())
         });
-        let compared = results.len();
-        let same = results
-            .iter()
-            .filter(|(_, form, got)| got.as_ref() == Ok(form))
-            .count();
-        let unexplained: Vec<_> = results
-            .iter()
-            .filter(|(id, form, got)| {
-                got.as_ref() != Ok(form) && !ETS.known(dataset.name, id, "AutoETS", "selection")
-            })
-            .collect();
-        let share = same as f64 / compared as f64;
-        println!(
-            "{:16} selection AutoETS      series {compared:4}  same form   {:6.2} %",
-            dataset.name,
-            100.0 * share
-        );
-        assert!(compared > 0, "{}: nothing compared", dataset.name);
-        assert!(unexplained.is_empty(), "{}: {unexplained:?}", dataset.name);
-        assert!(
-            share >= ETS.required_share || compared < ETS.min_series_for_share,
-            "{}: {share}",
-            dataset.name
-        );
     }
 }

@@ -122,6 +122,105 @@ impl Criterion {
     }
 }
 
+/// One series' selection: its id, what statsforecast selected, and what we selected (or
+/// why the fit failed).
+pub(crate) type Selection<T> = (String, T, Result<T, String>);
+
+impl Criterion {
+    /// Runs `select` on every `(id, y, expected)` series, spread over the cores (the
+    /// kernel is called directly, outside DataFusion), and asserts the criterion on the
+    /// share of series whose selection equals statsforecast's; every other series must be
+    /// a known `selection` mismatch of `alias`.
+    pub(crate) fn check_selection<T>(
+        &self,
+        dataset: &str,
+        alias: &str,
+        series: &[(String, Vec<f64>, T)],
+        select: impl Fn(&[f64]) -> Result<T, String> + Sync,
+    ) where
+        T: Clone + PartialEq + std::fmt::Debug + Send + Sync,
+    {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = series.len().div_ceil(threads).max(1);
+        let results: Vec<Selection<T>> = std::thread::scope(|s| {
+            let handles: Vec<_> = series
+                .chunks(chunk)
+                .map(|part| {
+                    let select = &select;
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|(id, y, want)| (id.clone(), want.clone(), select(y)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("selection thread"))
+                .collect()
+        });
+        let compared = results.len();
+        let same = results
+            .iter()
+            .filter(|(_, want, got)| got.as_ref() == Ok(want))
+            .count();
+        let unexplained: Vec<_> = results
+            .iter()
+            .filter(|(id, want, got)| {
+                got.as_ref() != Ok(want) && !self.known(dataset, id, alias, "selection")
+            })
+            .collect();
+        let share = same as f64 / compared as f64;
+        println!(
+            "{dataset:16} selection {alias:12} series {compared:4}  same as statsforecast {:6.2} %",
+            100.0 * share
+        );
+        assert!(compared > 0, "{dataset}: nothing compared");
+        assert!(unexplained.is_empty(), "{dataset}: {unexplained:?}");
+        assert!(
+            share >= self.required_share || compared < self.min_series_for_share,
+            "{dataset}: {share}"
+        );
+    }
+}
+
+/// Datasets where MASE and sMAPE on the held-out test split are finite.
+const ACCURACY_DATASETS: &[&str] = &[
+    "air_passengers",
+    "daily_synth",
+    "m1_quarterly",
+    "m1_monthly",
+    "tourism_monthly",
+];
+
+/// Asserts that `alias`'s MASE and sMAPE on the held-out `<dataset>_test.csv`, over the
+/// series of `ours`, are no worse than statsforecast's (`theirs`) by more than the relative
+/// `margin`; datasets without finite accuracy are skipped.
+pub(crate) fn check_accuracy(
+    dataset: &str,
+    m: usize,
+    alias: &str,
+    ours: &Table,
+    theirs: &Table,
+    margin: f64,
+) {
+    if !ACCURACY_DATASETS.contains(&dataset) {
+        return;
+    }
+    let train = read_series(&format!("{dataset}_train.csv"));
+    let test: HashMap<String, Vec<f64>> = read_series(&format!("{dataset}_test.csv"))
+        .into_iter()
+        .collect();
+    let (ours_mase, ours_smape) = accuracy(&train, &test, &by_series(ours, alias), m);
+    let (sf_mase, sf_smape) = accuracy(&train, &test, &by_series(theirs, alias), m);
+    println!(
+        "{dataset:16} accuracy  {alias} MASE ours {ours_mase:.6} statsforecast {sf_mase:.6}  \
+         sMAPE ours {ours_smape:.6} statsforecast {sf_smape:.6}"
+    );
+    assert!(ours_mase <= sf_mase * (1.0 + margin), "{dataset}: MASE");
+    assert!(ours_smape <= sf_smape * (1.0 + margin), "{dataset}: sMAPE");
+}
+
 pub(crate) fn relative_error(actual: f64, expected: f64) -> f64 {
     if (expected.is_nan() && actual.is_nan()) || actual == expected {
         0.0
@@ -159,7 +258,7 @@ pub(crate) fn read_series(file: &str) -> Vec<(String, Vec<f64>)> {
 
 /// MASE (scaled by the in-sample seasonal naive error) and sMAPE (in %), averaged over the
 /// series whose scale is non-zero.
-pub(crate) fn accuracy(
+fn accuracy(
     train: &[(String, Vec<f64>)],
     test: &HashMap<String, Vec<f64>>,
     forecasts: &HashMap<String, Vec<f64>>,
@@ -207,7 +306,7 @@ pub(crate) fn accuracy(
 }
 
 /// One column of a forecast table as series -> values in `ds` order.
-pub(crate) fn by_series(table: &Table, column: &str) -> HashMap<String, Vec<f64>> {
+fn by_series(table: &Table, column: &str) -> HashMap<String, Vec<f64>> {
     let mut keyed: BTreeMap<(String, i64), f64> = BTreeMap::new();
     for key in &table.order {
         if let Some(Some(v)) = table.value(key, column) {
