@@ -29,10 +29,16 @@ DATASETS = {
 MODELS = {
     "AutoETS": "AutoETS(season_length={m})",
     "AutoARIMA": "AutoARIMA(season_length={m})",
+    "AutoTheta": "AutoTheta(season_length={m})",
+    "AutoCES": "AutoCES(season_length={m})",
+    "MSTL": "MSTL(season_length={m})",
     "SeasonalNaive": "SeasonalNaive(season_length={m})",
     # The baselines statsforecast gives intervals for (it raises on level for the others).
     "Baselines": "Naive();SeasonalNaive(season_length={m});RandomWalkWithDrift();HistoricAverage()",
 }
+
+# statsforecast's default aliases that differ from the class name.
+DEFAULT_ALIASES = {"RandomWalkWithDrift": "RWD", "AutoCES": "CES"}
 
 
 def timed(cmd, env=None):
@@ -111,7 +117,7 @@ def main():
         cfg = DATASETS[dataset]
         exprs = [e.format(**cfg) for e in MODELS[model].split(";")]
         aliases = [re.sub(r"\(.*", "", e) for e in exprs]
-        aliases = ["RWD" if a == "RandomWalkWithDrift" else a for a in aliases]
+        aliases = [DEFAULT_ALIASES.get(a, a) for a in aliases]
         train = FIXTURES / f"{dataset}_train.csv"
         label = case
         if args.max_series:

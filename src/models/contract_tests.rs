@@ -9,17 +9,19 @@ const REPRESENTATIVE: &str = "Naive(), SeasonalNaive(season_length=4), RandomWal
     SimpleExponentialSmoothingOptimized(), SeasonalExponentialSmoothing(season_length=4, alpha=0.3), \
     SeasonalExponentialSmoothingOptimized(season_length=4), ConstantModel(constant=1.5), ZeroModel(), \
     AutoETS(season_length=4), Holt(), HoltWinters(season_length=4), AutoARIMA(season_length=4), \
-    ARIMA(order=(1,1,1), season_length=4, seasonal_order=(0,1,1)), AutoRegressive(lags=[1,3])";
+    ARIMA(order=(1,1,1), season_length=4, seasonal_order=(0,1,1)), AutoRegressive(lags=[1,3]), \
+    MSTL(season_length=4)";
 
 /// Models whose `forward` re-runs the fitted parameters on the new series (statsforecast's
-/// ETS and ARIMA families) instead of refitting.
-const REAPPLYING_FORWARD: [&str; 6] = [
+/// ETS and ARIMA families, and MSTL through its trend forecaster) instead of refitting.
+const REAPPLYING_FORWARD: &[&str] = &[
     "AutoETS",
     "Holt",
     "HoltWinters",
     "AutoARIMA",
     "ARIMA",
     "AutoRegressive",
+    "MSTL",
 ];
 
 const LEVELS: [f64; 2] = [80.0, 95.0];

@@ -12,6 +12,7 @@ mod baselines;
 mod error;
 mod ets;
 mod intervals;
+mod mstl;
 mod normal;
 mod optim;
 mod polynomial;

@@ -134,6 +134,11 @@ impl StlConfig {
     }
 }
 
+/// `STL.__init__`'s checks of the settings alone, before any series is seen.
+pub(crate) fn check_params(params: &StlParams) -> Result<(), String> {
+    StlConfig::new(params).map(|_| ())
+}
+
 /// statsmodels' `STL(x, **params).fit(inner_iter, outer_iter)`.
 ///
 /// Err carries statsmodels' message for the settings it rejects. statsmodels does not check
@@ -542,13 +547,6 @@ fn loess_at(
 /// statsforecast's `mstl()` columns; `remainder` is the series less every seasonal and the
 /// trend of the last STL fit.
 pub(crate) struct Mstl {
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "the MSTL model forecasts the trend; AutoARIMA reads the rest"
-        )
-    )]
     pub(crate) trend: Vec<f64>,
     /// One per period, in ascending period order.
     pub(crate) seasonals: Vec<Vec<f64>>,

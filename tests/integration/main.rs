@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod ets_parity;
 mod memory;
+mod mstl_parity;
 mod parity;
 mod regressors;
 mod tolerance;

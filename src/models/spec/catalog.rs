@@ -16,6 +16,7 @@ use crate::models::baselines::{
     SimpleExponentialSmoothing, SimpleExponentialSmoothingOptimized, WindowAverage,
 };
 use crate::models::ets::{AutoEts, Holt, HoltWinters};
+use crate::models::mstl::Mstl;
 
 const SEASON_LENGTH: ParamDesc = ParamDesc::required("season_length", ParamKind::PositiveInt);
 const WINDOW_SIZE: ParamDesc = ParamDesc::required("window_size", ParamKind::PositiveInt);
@@ -289,5 +290,19 @@ pub(crate) const MODELS: &[ModelEntry] = &[
             FIXED,
         ],
         build: |spec| -> Built { Ok(Arc::new(Arima::auto_regressive_from_spec(spec)?)) },
+    },
+    ModelEntry {
+        class_name: "MSTL",
+        default_alias: "MSTL",
+        params: &[
+            ParamDesc::required("season_length", ParamKind::SeasonLengths),
+            ParamDesc::optional(
+                "trend_forecaster",
+                ParamKind::Model,
+                DefaultValue::Model("AutoETS(model='ZZN')"),
+            ),
+            ParamDesc::optional("stl_kwargs", ParamKind::StlKwargs, DefaultValue::None),
+        ],
+        build: |spec| -> Built { Ok(Arc::new(Mstl::from_spec(spec)?)) },
     },
 ];

@@ -9,6 +9,7 @@
 //! value := ["-" | "+"] NUMBER | STRING | True | False | None | NAME | call
 //!        | "(" ")" | "(" value ")" | "(" value "," [value ("," value)* [","]] ")"
 //!        | "[" [value ("," value)* [","]] "]"
+//!        | "{" [STRING ":" value ("," STRING ":" value)* [","]] "}"
 //! ```
 //!
 //! Strings are single- or double-quoted; `\\`, `\'` and `\"` are escapes, any other
@@ -48,6 +49,8 @@ pub(crate) enum Expr {
     None,
     Tuple(Vec<Expr>),
     List(Vec<Expr>),
+    /// A dict literal with string keys, e.g. `{'robust': True}`.
+    Dict(Vec<(String, Expr)>),
     Call(Call),
 }
 
@@ -74,6 +77,17 @@ impl fmt::Display for Expr {
                 f.write_str("[")?;
                 write_list(f, items)?;
                 f.write_str("]")
+            }
+            Self::Dict(entries) => {
+                f.write_str("{")?;
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write_quoted(f, key)?;
+                    write!(f, ": {value}")?;
+                }
+                f.write_str("}")
             }
             Self::Call(call) => write!(f, "{call}"),
         }
@@ -138,6 +152,9 @@ enum Kind {
     Close,
     OpenBracket,
     CloseBracket,
+    OpenBrace,
+    CloseBrace,
+    Colon,
     Comma,
     Equals,
     Minus,
@@ -163,6 +180,9 @@ impl fmt::Display for Kind {
             Self::Close => f.write_str("')'"),
             Self::OpenBracket => f.write_str("'['"),
             Self::CloseBracket => f.write_str("']'"),
+            Self::OpenBrace => f.write_str("'{'"),
+            Self::CloseBrace => f.write_str("'}'"),
+            Self::Colon => f.write_str("':'"),
             Self::Comma => f.write_str("','"),
             Self::Equals => f.write_str("'='"),
             Self::Minus => f.write_str("'-'"),
@@ -184,6 +204,9 @@ fn tokenize(text: &str) -> Result<Vec<Token>, SpecError> {
             ')' => Some(Kind::Close),
             '[' => Some(Kind::OpenBracket),
             ']' => Some(Kind::CloseBracket),
+            '{' => Some(Kind::OpenBrace),
+            '}' => Some(Kind::CloseBrace),
+            ':' => Some(Kind::Colon),
             ',' => Some(Kind::Comma),
             '=' => Some(Kind::Equals),
             '-' => Some(Kind::Minus),
@@ -414,6 +437,7 @@ impl Parser {
             },
             Kind::Open => self.parenthesized(depth),
             Kind::OpenBracket => Ok(Expr::List(self.items(depth, Kind::CloseBracket)?)),
+            Kind::OpenBrace => self.dict(depth),
             _ => Err(self.unexpected(&token, "a value")),
         }
     }
@@ -446,6 +470,37 @@ impl Parser {
                 Ok(Expr::Tuple(items))
             }
             _ => Err(self.unexpected(&token, "',' or ')'")),
+        }
+    }
+
+    /// After `{`: `'key': value` entries through the closing `}` (a trailing comma is
+    /// allowed).
+    fn dict(&mut self, depth: usize) -> Result<Expr, SpecError> {
+        let mut entries: Vec<(String, Expr)> = Vec::new();
+        loop {
+            let token = self.bump();
+            let key = match token.kind {
+                Kind::CloseBrace => return Ok(Expr::Dict(entries)),
+                Kind::Str(key) => key,
+                _ => return Err(self.unexpected(&token, "a quoted key or '}'")),
+            };
+            let colon = self.bump();
+            if colon.kind != Kind::Colon {
+                return Err(self.unexpected(&colon, &format!("':' after the key '{key}'")));
+            }
+            if entries.iter().any(|(seen, _)| *seen == key) {
+                return Err(SpecError::new(format!(
+                    "syntax error at character {}: key '{key}' given more than once",
+                    token.at
+                )));
+            }
+            entries.push((key, self.value(depth + 1)?));
+            let token = self.bump();
+            match token.kind {
+                Kind::Comma => {}
+                Kind::CloseBrace => return Ok(Expr::Dict(entries)),
+                _ => return Err(self.unexpected(&token, "',' or '}'")),
+            }
         }
     }
 
@@ -543,6 +598,18 @@ mod tests {
     }
 
     #[test]
+    fn dicts() {
+        let call = one("M(a={'robust': True, \"trend\": 23,}, b={})");
+        let want = Expr::Dict(vec![
+            ("robust".into(), Expr::Bool(true)),
+            ("trend".into(), Expr::Int(23)),
+        ]);
+        assert_eq!(call.args[0], kw("a", want));
+        assert_eq!(call.args[1], kw("b", Expr::Dict(vec![])));
+        assert_eq!(call.to_string(), "M(a={'robust': True, 'trend': 23}, b={})");
+    }
+
+    #[test]
     fn string_escapes() {
         let call = one(r#"M(a='it\'s', b="say \"hi\"", c='back\\slash', d='keep\n')"#);
         assert_eq!(call.args[0].value, Expr::Str("it's".into()));
@@ -584,6 +651,13 @@ mod tests {
             ("M(a=-x)", "expected a number after the sign, found 'x'"),
             ("M(a=[1 2])", "expected ',' or ']', found '2'"),
             ("M(a=(1 2))", "expected ',' or ')', found '2'"),
+            ("M(a={x: 1})", "expected a quoted key or '}', found 'x'"),
+            ("M(a={'x' 1})", "expected ':' after the key 'x', found '1'"),
+            (
+                "M(a={'x': 1 'y': 2})",
+                "expected ',' or '}', found the string 'y'",
+            ),
+            ("M(a={'x': 1, 'x': 2})", "key 'x' given more than once"),
             (
                 "Naive(),,",
                 "expected a model name such as Naive(), found ','",

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::ModelSpec;
 use super::catalog::MODELS;
 use super::error::SpecError;
-use super::parse::{Call, Expr};
+use super::parse::{Call, Expr, parse_calls};
 use super::value::ParamValue;
 use crate::models::Model;
 use crate::models::ets::ModelString;
@@ -91,7 +91,26 @@ pub(crate) enum ParamKind {
     Lags,
     /// Only `None`: a statsforecast parameter whose other values are not supported.
     NoneOnly,
+    /// An integer >= 1 or a non-empty list of them (the season lengths of MSTL).
+    SeasonLengths,
+    /// Another model's constructor call, e.g. `AutoARIMA()`; validated like a top-level spec.
+    Model,
+    /// `None` or a dict of statsmodels `STL` settings other than `period` and `seasonal`.
+    StlKwargs,
 }
+
+/// The `STL` settings `stl_kwargs` may hold, with the kind of value each takes.
+const STL_KWARGS: &[(&str, ParamKind)] = &[
+    ("trend", ParamKind::OptionalNonNegativeInt),
+    ("low_pass", ParamKind::OptionalNonNegativeInt),
+    ("seasonal_deg", ParamKind::NonNegativeInt),
+    ("trend_deg", ParamKind::NonNegativeInt),
+    ("low_pass_deg", ParamKind::NonNegativeInt),
+    ("robust", ParamKind::Bool),
+    ("seasonal_jump", ParamKind::PositiveInt),
+    ("trend_jump", ParamKind::PositiveInt),
+    ("low_pass_jump", ParamKind::PositiveInt),
+];
 
 impl ParamKind {
     fn describe(self) -> &'static str {
@@ -115,6 +134,13 @@ impl ParamKind {
             Self::Order => "a tuple of three non-negative integers, e.g. (1, 1, 0)",
             Self::Lags => "a positive integer or a non-empty list of positive integers",
             Self::NoneOnly => "None (other values are not supported)",
+            Self::SeasonLengths => "a positive integer or a non-empty list of positive integers",
+            Self::Model => "a model such as AutoETS(model='ZZN')",
+            Self::StlKwargs => {
+                "None or a dict of STL settings: trend, low_pass (odd integers or None), \
+                 seasonal_deg, trend_deg, low_pass_deg (0 or 1), robust (True or False), \
+                 seasonal_jump, trend_jump, low_pass_jump (positive integers)"
+            }
         }
     }
 
@@ -207,7 +233,7 @@ impl ParamKind {
                     .map(ParamValue::Tuple),
                 _ => None,
             },
-            Self::Lags => match expr {
+            Self::Lags | Self::SeasonLengths => match expr {
                 Expr::Int(v) if *v >= 1 => Some(ParamValue::Int(*v)),
                 Expr::List(items) | Expr::Tuple(items) if !items.is_empty() => items
                     .iter()
@@ -223,6 +249,29 @@ impl ParamKind {
                 Expr::None => Some(ParamValue::None),
                 _ => None,
             },
+            // Nested models are resolved by `resolve`, which reports their own errors.
+            Self::Model => None,
+            Self::StlKwargs => {
+                let entries: Vec<(&str, &Expr)> = match expr {
+                    Expr::None => return Some(ParamValue::None),
+                    Expr::Dict(entries) => entries.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+                    // `dict(robust=True)`, as Python users also write it.
+                    Expr::Call(call) if call.name == "dict" => call
+                        .args
+                        .iter()
+                        .map(|arg| arg.name.as_deref().map(|name| (name, &arg.value)))
+                        .collect::<Option<_>>()?,
+                    _ => return None,
+                };
+                entries
+                    .into_iter()
+                    .map(|(key, value)| {
+                        let (name, kind) = STL_KWARGS.iter().find(|(name, _)| *name == key)?;
+                        Some(((*name).to_owned(), kind.accept(value)?))
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .map(ParamValue::Dict)
+            }
         }
     }
 }
@@ -250,6 +299,8 @@ pub(crate) enum DefaultValue {
     None,
     /// A tuple of three integers (an ARIMA order).
     Order(i64, i64, i64),
+    /// A nested model, as its constructor call (e.g. `AutoETS(model='ZZN')`).
+    Model(&'static str),
 }
 
 impl DefaultValue {
@@ -266,6 +317,13 @@ impl DefaultValue {
                 ParamValue::Int(b),
                 ParamValue::Int(c),
             ])),
+            // The catalog's defaults are valid specs (checked by the spec tests).
+            Self::Model(text) => {
+                let call = parse_calls(text).ok()?.into_iter().next()?;
+                resolve(&call)
+                    .ok()
+                    .map(|spec| ParamValue::Model(Box::new(spec)))
+            }
         }
     }
 }
@@ -341,6 +399,9 @@ pub(crate) fn resolve(call: &Call) -> Result<ModelSpec, SpecError> {
     let mut params = Vec::with_capacity(entry.params.len());
     for desc in entry.params {
         let value = match given.iter().find(|(name, _)| *name == desc.name) {
+            Some((_, expr)) if matches!(desc.kind, ParamKind::Model) => {
+                nested_model(model, desc.name, expr)?
+            }
             Some((_, expr)) => desc.kind.accept(expr).ok_or_else(|| {
                 SpecError::new(format!(
                     "{model}: {} must be {}, got {expr}",
@@ -382,6 +443,19 @@ pub(crate) fn resolve_all(calls: &[Call]) -> Result<Vec<ModelSpec>, SpecError> {
         }
     }
     Ok(specs)
+}
+
+/// A model given as another model's parameter, validated as a top-level spec.
+fn nested_model(model: &str, name: &str, expr: &Expr) -> Result<ParamValue, SpecError> {
+    match expr {
+        Expr::Call(call) => resolve(call)
+            .map(|spec| ParamValue::Model(Box::new(spec)))
+            .map_err(|err| SpecError::new(format!("{model}: {name}: {err}"))),
+        _ => Err(SpecError::new(format!(
+            "{model}: {name} must be {}, got {expr}",
+            ParamKind::Model.describe()
+        ))),
+    }
 }
 
 fn alias_value(model: &str, value: &Expr) -> Result<String, SpecError> {

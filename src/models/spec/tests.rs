@@ -36,6 +36,7 @@ fn registry_lists_the_baselines_then_ets_then_arima() {
             "AutoARIMA",
             "ARIMA",
             "AutoRegressive",
+            "MSTL",
         ]
     );
 }
@@ -143,7 +144,7 @@ fn unknown_model_lists_the_registry() {
     let err = error("AutoFoo(season_length=7)");
     assert!(err.starts_with("unknown model 'AutoFoo'; registered models: Naive, SeasonalNaive, "));
     assert!(
-        err.ends_with("ZeroModel, AutoETS, Holt, HoltWinters, AutoARIMA, ARIMA, AutoRegressive"),
+        err.ends_with("AutoARIMA, ARIMA, AutoRegressive, MSTL"),
         "{err}"
     );
     let err = error("naive()");
@@ -384,4 +385,95 @@ fn ets_validation() {
     }
     // Multiplicative trends are allowed when asked for explicitly.
     assert_eq!(specs("AutoETS(season_length=12, model='MMM')").len(), 1);
+}
+
+#[test]
+fn mstl_nested_trend_forecaster_and_stl_kwargs() {
+    let default = &specs("MSTL(season_length=12)")[0];
+    assert_eq!(
+        default.to_string(),
+        "MSTL(season_length=12, trend_forecaster=AutoETS(season_length=1, model='ZZN', \
+         damped=None, phi=None, alias='AutoETS'), stl_kwargs=None, alias='MSTL')"
+    );
+    let given = &specs(
+        "MSTL([30, 7], AutoARIMA(max_p=2, alias='trend'), {'robust': True, 'trend': 61}, 'M')",
+    )[0];
+    assert_eq!(given.alias(), "M");
+    assert_eq!(
+        given.param("season_length"),
+        Some(&ParamValue::List(vec![
+            ParamValue::Int(30),
+            ParamValue::Int(7)
+        ]))
+    );
+    let Some(ParamValue::Model(trend)) = given.param("trend_forecaster") else {
+        panic!("{given:?}");
+    };
+    assert_eq!((trend.class_name(), trend.alias()), ("AutoARIMA", "trend"));
+    let same = &specs(
+        "MSTL(season_length=[30, 7], trend_forecaster=AutoARIMA(max_p=2, alias='trend'), stl_kwargs=dict(robust=True, trend=61), alias='M')",
+    )[0];
+    assert_eq!(same, given);
+    for spec in [default, given] {
+        let back: ModelSpec = spec.to_string().parse().unwrap();
+        assert_eq!(&back, spec);
+    }
+    for spec in [default, given] {
+        build_model(spec).unwrap();
+    }
+}
+
+#[test]
+fn mstl_validation() {
+    let cases = [
+        (
+            "MSTL(season_length=12, trend_forecaster=AutoETS(model='ZZZ'))",
+            "MSTL: trend_forecaster should not adjust seasonal models: AutoETS model 'ZZZ'",
+        ),
+        (
+            "MSTL(season_length=12, trend_forecaster=AutoARIMA(season_length=12))",
+            "pass season_length=1 to AutoARIMA (it has season_length=12)",
+        ),
+        (
+            "MSTL(season_length=12, trend_forecaster=Foo())",
+            "MSTL: trend_forecaster: unknown model 'Foo'",
+        ),
+        (
+            "MSTL(season_length=12, trend_forecaster=Naive(h=1))",
+            "MSTL: trend_forecaster: Naive: unknown parameter 'h'",
+        ),
+        (
+            "MSTL(season_length=12, trend_forecaster='AutoETS')",
+            "MSTL: trend_forecaster must be a model such as AutoETS(model='ZZN'), got 'AutoETS'",
+        ),
+        (
+            "MSTL(season_length=1)",
+            "MSTL: season_length 1 is not supported",
+        ),
+        (
+            "MSTL(season_length=[7, 0])",
+            "season_length must be a positive integer or a non-empty list",
+        ),
+        ("MSTL()", "missing required parameter season_length"),
+        (
+            "MSTL(season_length=7, stl_kwargs={'seasonal': 9})",
+            "stl_kwargs must be None or a dict of STL settings",
+        ),
+        (
+            "MSTL(season_length=7, stl_kwargs={'robust': 1})",
+            "stl_kwargs must be None or a dict of STL settings",
+        ),
+        (
+            "MSTL(season_length=7, stl_kwargs={'trend': 4})",
+            "MSTL: stl_kwargs: trend must be an odd positive integer >= 3 where trend > period",
+        ),
+        (
+            "MSTL(season_length=[7, 30], stl_kwargs={'low_pass': 9})",
+            "MSTL: stl_kwargs: low_pass must be an odd positive integer >= 3 where low_pass > period",
+        ),
+    ];
+    for (text, want) in cases {
+        let err = error(text);
+        assert!(err.contains(want), "{text}: {err}");
+    }
 }

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
+use super::ModelSpec;
+
 /// A parameter value of a [`ModelSpec`](super::ModelSpec), already checked against the
 /// model's parameter descriptor and converted to its declared type (an integer written for a
 /// float parameter is stored as a float).
@@ -26,6 +28,10 @@ pub enum ParamValue {
     Tuple(Vec<ParamValue>),
     /// A list, e.g. `season_length=[24, 168]`.
     List(Vec<ParamValue>),
+    /// A dict with string keys, e.g. `stl_kwargs={'robust': True}`.
+    Dict(Vec<(String, ParamValue)>),
+    /// A nested model, e.g. `trend_forecaster=AutoARIMA()`.
+    Model(Box<ModelSpec>),
 }
 
 impl PartialEq for ParamValue {
@@ -37,6 +43,8 @@ impl PartialEq for ParamValue {
             (Self::Bool(a), Self::Bool(b)) => a == b,
             (Self::None, Self::None) => true,
             (Self::Tuple(a), Self::Tuple(b)) | (Self::List(a), Self::List(b)) => a == b,
+            (Self::Dict(a), Self::Dict(b)) => a == b,
+            (Self::Model(a), Self::Model(b)) => a == b,
             _ => false,
         }
     }
@@ -54,6 +62,8 @@ impl Hash for ParamValue {
             Self::Bool(v) => v.hash(state),
             Self::None => {}
             Self::Tuple(v) | Self::List(v) => v.hash(state),
+            Self::Dict(v) => v.hash(state),
+            Self::Model(v) => v.hash(state),
         }
     }
 }
@@ -83,6 +93,18 @@ impl fmt::Display for ParamValue {
                 write_items(f, items)?;
                 f.write_str("]")
             }
+            Self::Dict(entries) => {
+                f.write_str("{")?;
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write_quoted(f, key)?;
+                    write!(f, ": {value}")?;
+                }
+                f.write_str("}")
+            }
+            Self::Model(spec) => write!(f, "{spec}"),
         }
     }
 }
@@ -126,6 +148,11 @@ mod tests {
         assert_eq!(one.to_string(), "(1,)");
         let list = ParamValue::List(vec![ParamValue::Int(24), ParamValue::Int(168)]);
         assert_eq!(list.to_string(), "[24, 168]");
+        let dict = ParamValue::Dict(vec![
+            ("robust".into(), ParamValue::Bool(true)),
+            ("trend".into(), ParamValue::Int(23)),
+        ]);
+        assert_eq!(dict.to_string(), "{'robust': True, 'trend': 23}");
     }
 
     #[test]
