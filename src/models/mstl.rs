@@ -370,3 +370,69 @@ impl FittedModel for MstlFitted {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::models::stl::mstl;
+    use crate::models::{build_model, parse_model_specs};
+
+    fn model(text: &str) -> std::sync::Arc<dyn crate::models::Model> {
+        build_model(&parse_model_specs(text).unwrap()[0]).unwrap()
+    }
+
+    /// A level plus an exact cycle: the decomposition recovers both, so the forecast of a
+    /// naive trend continues the pattern.
+    #[test]
+    fn periodic_series_is_continued() {
+        let cycle = [1.0, -1.0, 2.0, -2.0];
+        let y: Vec<f64> = (0..24).map(|t| 10.0 + cycle[t % 4]).collect();
+        let out = model("MSTL(season_length=4, trend_forecaster=Naive())")
+            .forecast(&y, 6, &[80.0], true)
+            .unwrap();
+        for (j, v) in out.forecast.mean.iter().enumerate() {
+            assert!((v - (10.0 + cycle[(24 + j) % 4])).abs() < 1e-9, "{j}: {v}");
+        }
+        // Naive's bands around the seasonal forecast are symmetric.
+        let band = &out.forecast.intervals[0];
+        for j in 0..6 {
+            let mid = (band.lo[j] + band.hi[j]) / 2.0;
+            assert!((mid - out.forecast.mean[j]).abs() < 1e-9);
+        }
+        let fitted = out.fitted.unwrap();
+        assert!(fitted.mean[0].is_nan(), "Naive has no first fitted value");
+        for t in 1..24 {
+            assert!((fitted.mean[t] - y[t]).abs() < 1e-9, "{t}");
+        }
+    }
+
+    /// Each seasonal component's last cycle is repeated with its own period: the forecast
+    /// of a naive trend is the last adjusted value plus both cycles at each step.
+    #[test]
+    fn two_seasonalities_repeat_with_their_own_periods() {
+        let y: Vec<f64> = (0..61)
+            .map(|t| {
+                50.0 + 0.1 * t as f64 + [3.0, -3.0, 1.0][t % 3] + [0.0, 4.0, -1.0, -4.0, 1.0][t % 5]
+            })
+            .collect();
+        let parts = mstl(&y, &[5, 3], None, &|p| p.seasonal_deg = 0).unwrap();
+        let adjusted_last = parts.trend[60] + parts.remainder[60];
+        let (short, long) = (&parts.seasonals[0], &parts.seasonals[1]);
+        let forecast = model("MSTL(season_length=[5, 3], trend_forecaster=Naive())")
+            .fit(&y)
+            .unwrap()
+            .predict(11, &[]);
+        for (j, v) in forecast.mean.iter().enumerate() {
+            let want = adjusted_last + (short[58 + j % 3] + long[56 + j % 5]);
+            assert_eq!(*v, want, "{j}");
+        }
+    }
+
+    #[test]
+    fn series_shorter_than_the_longest_season_is_refused() {
+        let err = model("MSTL(season_length=[4, 12])").fit(&[1.0; 11]).err();
+        assert_eq!(
+            err.map(|e| e.to_string()).as_deref(),
+            Some("MSTL needs at least 12 observations, the series has 11")
+        );
+    }
+}
