@@ -10,10 +10,13 @@ const REPRESENTATIVE: &str = "Naive(), SeasonalNaive(season_length=4), RandomWal
     SeasonalExponentialSmoothingOptimized(season_length=4), ConstantModel(constant=1.5), ZeroModel(), \
     AutoETS(season_length=4), Holt(), HoltWinters(season_length=4), AutoARIMA(season_length=4), \
     ARIMA(order=(1,1,1), season_length=4, seasonal_order=(0,1,1)), AutoRegressive(lags=[1,3]), \
-    MSTL(season_length=4)";
+    MSTL(season_length=4), AutoTheta(season_length=4), Theta(season_length=4), \
+    OptimizedTheta(season_length=4), DynamicTheta(season_length=4), \
+    DynamicOptimizedTheta(season_length=4)";
 
 /// Models whose `forward` re-runs the fitted parameters on the new series (statsforecast's
-/// ETS and ARIMA families, and MSTL through its trend forecaster) instead of refitting.
+/// ETS, ARIMA and Theta families, and MSTL through its trend forecaster) instead of
+/// refitting.
 const REAPPLYING_FORWARD: &[&str] = &[
     "AutoETS",
     "Holt",
@@ -22,6 +25,11 @@ const REAPPLYING_FORWARD: &[&str] = &[
     "ARIMA",
     "AutoRegressive",
     "MSTL",
+    "AutoTheta",
+    "Theta",
+    "OptimizedTheta",
+    "DynamicTheta",
+    "DynamicOptimizedTheta",
 ];
 
 const LEVELS: [f64; 2] = [80.0, 95.0];
@@ -225,5 +233,38 @@ fn non_finite_input_does_not_panic() {
     ];
     for model in models() {
         let _ = model.forecast(&y, 5, &LEVELS, true);
+    }
+}
+
+/// Degenerate but finite series: every model either refuses the series or gives finite
+/// point forecasts (never a panic, never NaN or infinity passed off as a forecast). Too
+/// short a series must not panic; some baselines then give NaN where statsforecast does
+/// (SeasonalNaive before the first full season, WindowAverage below its window).
+#[test]
+fn degenerate_series_give_finite_forecasts_or_errors() {
+    let seasonal = &series()[0];
+    let cases: Vec<(&str, Vec<f64>)> = vec![
+        ("zeros", vec![0.0; 30]),
+        ("constant", vec![-7.5; 30]),
+        ("alternating", (0..30).map(|t| [1.0, -1.0][t % 2]).collect()),
+        ("tiny", seasonal.iter().map(|v| v * 1e-12).collect()),
+        ("huge", seasonal.iter().map(|v| v * 1e12).collect()),
+        (
+            "single spike",
+            (0..30).map(|t| f64::from(u8::from(t == 20))).collect(),
+        ),
+    ];
+    for model in models() {
+        for (what, y) in &cases {
+            let label = format!("{} on {what}", model.class_name());
+            let _ = model.forecast(&y[..3], 6, &LEVELS, true);
+            if let Ok(out) = model.forecast(y, 6, &LEVELS, true) {
+                assert!(
+                    out.forecast.mean.iter().all(|v| v.is_finite()),
+                    "{label}: {:?}",
+                    out.forecast.mean
+                );
+            }
+        }
     }
 }

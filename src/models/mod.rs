@@ -16,10 +16,12 @@ mod mstl;
 mod normal;
 mod optim;
 mod polynomial;
+mod random;
 mod reductions;
 mod ses;
 mod spec;
 mod stl;
+mod theta;
 
 #[cfg(test)]
 mod contract_tests;
@@ -31,6 +33,7 @@ pub use normal::normal_quantile;
 pub use spec::{
     ModelSpec, ParamValue, SpecError, build_model, parse_model_specs, registered_models,
 };
+pub use theta::{ThetaSelection, select_theta};
 
 /// Point forecasts (or fitted values) with optional prediction intervals.
 #[derive(Debug, Clone, PartialEq)]

@@ -394,14 +394,13 @@ mod tests {
         }
         // Naive's bands around the seasonal forecast are symmetric.
         let band = &out.forecast.intervals[0];
-        for j in 0..6 {
-            let mid = (band.lo[j] + band.hi[j]) / 2.0;
-            assert!((mid - out.forecast.mean[j]).abs() < 1e-9);
+        for ((lo, hi), mean) in band.lo.iter().zip(&band.hi).zip(&out.forecast.mean) {
+            assert!(((lo + hi) / 2.0 - mean).abs() < 1e-9);
         }
         let fitted = out.fitted.unwrap();
         assert!(fitted.mean[0].is_nan(), "Naive has no first fitted value");
-        for t in 1..24 {
-            assert!((fitted.mean[t] - y[t]).abs() < 1e-9, "{t}");
+        for (t, (f, y)) in fitted.mean.iter().zip(&y).enumerate().skip(1) {
+            assert!((f - y).abs() < 1e-9, "{t}");
         }
     }
 

@@ -10,4 +10,5 @@ mod memory;
 mod mstl_parity;
 mod parity;
 mod regressors;
+mod theta_parity;
 mod tolerance;

@@ -319,3 +319,39 @@ fn by_series(table: &Table, column: &str) -> HashMap<String, Vec<f64>> {
     }
     out
 }
+
+/// Columns of `<dataset>__selected.parquet` as text, per series (`None` where NULL), for the
+/// series where the first column is not NULL (statsforecast fitted them).
+pub(crate) async fn selected_columns(
+    dataset: &str,
+    columns: &[&str],
+) -> HashMap<String, Vec<Option<String>>> {
+    use datafusion::arrow::array::{Array, AsArray};
+    use datafusion::arrow::compute::cast;
+    use datafusion::arrow::datatypes::DataType;
+
+    let ctx = session(1);
+    let batches = read_fixture(&ctx, &format!("{dataset}__selected.parquet")).await;
+    let mut out = HashMap::new();
+    for batch in &batches {
+        let text = |name: &str| {
+            let column = batch.column_by_name(name).expect("selected column");
+            cast(column, &DataType::Utf8).expect("castable to text")
+        };
+        let ids = text("unique_id");
+        let values: Vec<_> = columns.iter().map(|c| text(c)).collect();
+        for row in 0..batch.num_rows() {
+            let cells: Vec<Option<String>> = values
+                .iter()
+                .map(|v| {
+                    let v = v.as_string::<i32>();
+                    (!v.is_null(row)).then(|| v.value(row).to_owned())
+                })
+                .collect();
+            if cells[0].is_some() {
+                out.insert(ids.as_string::<i32>().value(row).to_owned(), cells);
+            }
+        }
+    }
+    out
+}

@@ -15,16 +15,16 @@
 //! any of them would change the intervals users compare against.
 //!
 //! Simulated intervals draw, like statsforecast, 5000 paths with errors from
-//! `np.random.default_rng(1)` (reimplemented in [`super::random`]: the same uniform stream,
-//! normal draws equal to numpy's to about 1e-14) and take quantiles as `np.quantile` does, so
-//! they agree with statsforecast's to about that precision.
+//! `np.random.default_rng(1)` (reimplemented in [`crate::models::random`]: the same uniform
+//! stream, normal draws equal to numpy's to about 1e-14) and take quantiles as `np.quantile`
+//! does, so they agree with statsforecast's to about that precision.
 
 use super::components::Component;
 use super::fit::EtsModel;
-use super::random::Pcg64;
 use super::recursion::{Smoothing, simulate};
 use crate::models::Band;
 use crate::models::intervals::gaussian_bands;
+use crate::models::random::Pcg64;
 
 /// Number of simulated paths (statsforecast's `nsim`).
 const N_PATHS: usize = 5000;

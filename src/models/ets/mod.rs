@@ -13,8 +13,8 @@
 //!   classical decomposition or Fourier regression).
 //! - [`params`]: `check_param` (usual box and admissible region).
 //! - [`recursion`]: the state-space recursion, likelihood and point forecasts.
-//! - [`intervals`]: prediction intervals by model class, with [`random`] (numpy's
-//!   `default_rng`) for the simulated ones.
+//! - [`intervals`]: prediction intervals by model class, with numpy's `default_rng`
+//!   ([`crate::models::random`]) for the simulated ones.
 //! - [`model`]: the three `Model` implementations and the fitted model.
 
 mod components;
@@ -24,7 +24,6 @@ mod init;
 mod intervals;
 mod model;
 mod params;
-mod random;
 mod recursion;
 mod search;
 
@@ -32,6 +31,7 @@ mod search;
 mod tests;
 
 pub(crate) use components::ModelString;
+pub(crate) use decompose::seasonal_component;
 pub(crate) use model::{AutoEts, Holt, HoltWinters};
 
 use super::{ModelError, ModelSpec};

@@ -17,6 +17,7 @@ use crate::models::baselines::{
 };
 use crate::models::ets::{AutoEts, Holt, HoltWinters};
 use crate::models::mstl::Mstl;
+use crate::models::theta::AutoTheta;
 
 const SEASON_LENGTH: ParamDesc = ParamDesc::required("season_length", ParamKind::PositiveInt);
 const WINDOW_SIZE: ParamDesc = ParamDesc::required("window_size", ParamKind::PositiveInt);
@@ -46,6 +47,14 @@ const DISTRIBUTION: ParamDesc = ParamDesc::optional(
     ParamKind::Choice(&["normal"]),
     DefaultValue::Str("normal"),
 );
+
+const DECOMPOSITION_TYPE: ParamDesc = ParamDesc::optional(
+    "decomposition_type",
+    ParamKind::Choice(&["multiplicative", "additive"]),
+    DefaultValue::Str("multiplicative"),
+);
+/// The parameters of `Theta`, `OptimizedTheta`, `DynamicTheta` and `DynamicOptimizedTheta`.
+const THETA_PARAMS: &[ParamDesc] = &[SEASON_LENGTH_1, DECOMPOSITION_TYPE];
 
 type Built = Result<Arc<dyn Model>, SpecError>;
 
@@ -304,5 +313,44 @@ pub(crate) const MODELS: &[ModelEntry] = &[
             ParamDesc::optional("stl_kwargs", ParamKind::StlKwargs, DefaultValue::None),
         ],
         build: |spec| -> Built { Ok(Arc::new(Mstl::from_spec(spec)?)) },
+    },
+    ModelEntry {
+        class_name: "AutoTheta",
+        default_alias: "AutoTheta",
+        params: &[
+            SEASON_LENGTH_1,
+            DECOMPOSITION_TYPE,
+            ParamDesc::optional(
+                "model",
+                ParamKind::OptionalChoice(&["STM", "OTM", "DSTM", "DOTM"]),
+                DefaultValue::None,
+            ),
+            DISTRIBUTION,
+        ],
+        build: |spec| -> Built { Ok(Arc::new(AutoTheta::from_spec(spec)?)) },
+    },
+    ModelEntry {
+        class_name: "Theta",
+        default_alias: "Theta",
+        params: THETA_PARAMS,
+        build: |spec| -> Built { Ok(Arc::new(AutoTheta::from_spec(spec)?)) },
+    },
+    ModelEntry {
+        class_name: "OptimizedTheta",
+        default_alias: "OptimizedTheta",
+        params: THETA_PARAMS,
+        build: |spec| -> Built { Ok(Arc::new(AutoTheta::from_spec(spec)?)) },
+    },
+    ModelEntry {
+        class_name: "DynamicTheta",
+        default_alias: "DynamicTheta",
+        params: THETA_PARAMS,
+        build: |spec| -> Built { Ok(Arc::new(AutoTheta::from_spec(spec)?)) },
+    },
+    ModelEntry {
+        class_name: "DynamicOptimizedTheta",
+        default_alias: "DynamicOptimizedTheta",
+        params: THETA_PARAMS,
+        build: |spec| -> Built { Ok(Arc::new(AutoTheta::from_spec(spec)?)) },
     },
 ];

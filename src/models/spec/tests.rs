@@ -37,6 +37,11 @@ fn registry_lists_the_baselines_then_ets_then_arima() {
             "ARIMA",
             "AutoRegressive",
             "MSTL",
+            "AutoTheta",
+            "Theta",
+            "OptimizedTheta",
+            "DynamicTheta",
+            "DynamicOptimizedTheta",
         ]
     );
 }
@@ -144,7 +149,10 @@ fn unknown_model_lists_the_registry() {
     let err = error("AutoFoo(season_length=7)");
     assert!(err.starts_with("unknown model 'AutoFoo'; registered models: Naive, SeasonalNaive, "));
     assert!(
-        err.ends_with("AutoARIMA, ARIMA, AutoRegressive, MSTL"),
+        err.ends_with(
+            "AutoARIMA, ARIMA, AutoRegressive, MSTL, AutoTheta, Theta, OptimizedTheta, \
+             DynamicTheta, DynamicOptimizedTheta"
+        ),
         "{err}"
     );
     let err = error("naive()");
