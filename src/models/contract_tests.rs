@@ -12,10 +12,10 @@ const REPRESENTATIVE: &str = "Naive(), SeasonalNaive(season_length=4), RandomWal
     ARIMA(order=(1,1,1), season_length=4, seasonal_order=(0,1,1)), AutoRegressive(lags=[1,3]), \
     MSTL(season_length=4), AutoTheta(season_length=4), Theta(season_length=4), \
     OptimizedTheta(season_length=4), DynamicTheta(season_length=4), \
-    DynamicOptimizedTheta(season_length=4)";
+    DynamicOptimizedTheta(season_length=4), AutoCES(season_length=4)";
 
 /// Models whose `forward` re-runs the fitted parameters on the new series (statsforecast's
-/// ETS, ARIMA and Theta families, and MSTL through its trend forecaster) instead of
+/// ETS, ARIMA, Theta and CES families, and MSTL through its trend forecaster) instead of
 /// refitting.
 const REAPPLYING_FORWARD: &[&str] = &[
     "AutoETS",
@@ -30,6 +30,7 @@ const REAPPLYING_FORWARD: &[&str] = &[
     "OptimizedTheta",
     "DynamicTheta",
     "DynamicOptimizedTheta",
+    "AutoCES",
 ];
 
 const LEVELS: [f64; 2] = [80.0, 95.0];

@@ -9,6 +9,7 @@
 
 mod arima;
 mod baselines;
+mod ces;
 mod error;
 mod ets;
 mod intervals;
@@ -27,6 +28,7 @@ mod theta;
 mod contract_tests;
 
 pub use arima::{ArimaSelection, select_arima};
+pub use ces::{CesSelection, select_ces};
 pub use error::ModelError;
 pub use ets::{EtsSelection, select_ets};
 pub use normal::normal_quantile;

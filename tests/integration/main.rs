@@ -3,6 +3,7 @@
 
 mod arima_parity;
 mod behaviour;
+mod ces_parity;
 mod cli;
 mod common;
 mod ets_parity;

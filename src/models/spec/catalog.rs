@@ -15,6 +15,7 @@ use crate::models::baselines::{
     SeasonalExponentialSmoothingOptimized, SeasonalNaive, SeasonalWindowAverage,
     SimpleExponentialSmoothing, SimpleExponentialSmoothingOptimized, WindowAverage,
 };
+use crate::models::ces::AutoCes;
 use crate::models::ets::{AutoEts, Holt, HoltWinters};
 use crate::models::mstl::Mstl;
 use crate::models::theta::AutoTheta;
@@ -352,5 +353,19 @@ pub(crate) const MODELS: &[ModelEntry] = &[
         default_alias: "DynamicOptimizedTheta",
         params: THETA_PARAMS,
         build: |spec| -> Built { Ok(Arc::new(AutoTheta::from_spec(spec)?)) },
+    },
+    ModelEntry {
+        class_name: "AutoCES",
+        default_alias: "CES",
+        params: &[
+            SEASON_LENGTH_1,
+            ParamDesc::optional(
+                "model",
+                ParamKind::Choice(&["Z", "N", "S", "P", "F"]),
+                DefaultValue::Str("Z"),
+            ),
+            DISTRIBUTION,
+        ],
+        build: |spec| -> Built { Ok(Arc::new(AutoCes::from_spec(spec)?)) },
     },
 ];

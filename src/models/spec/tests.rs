@@ -42,6 +42,7 @@ fn registry_lists_the_baselines_then_ets_then_arima() {
             "OptimizedTheta",
             "DynamicTheta",
             "DynamicOptimizedTheta",
+            "AutoCES",
         ]
     );
 }
@@ -151,7 +152,7 @@ fn unknown_model_lists_the_registry() {
     assert!(
         err.ends_with(
             "AutoARIMA, ARIMA, AutoRegressive, MSTL, AutoTheta, Theta, OptimizedTheta, \
-             DynamicTheta, DynamicOptimizedTheta"
+             DynamicTheta, DynamicOptimizedTheta, AutoCES"
         ),
         "{err}"
     );

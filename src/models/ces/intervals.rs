@@ -1,0 +1,72 @@
+//! Prediction intervals of CES forecasts, simulated as statsforecast's
+//! `_simulate_pred_intervals` does: 5000 times, normal noise with the residual standard
+//! deviation is added to every fitted state and the point forecast is run from the
+//! perturbed final states; the bands are `np.quantile`s of those paths.
+//!
+//! The noise comes from `np.random.default_rng(1)` in statsforecast's order (one draw per
+//! state of the whole `(n + 2·lags) x components` matrix, path after path). Only the
+//! `lags` rows after the data reach the forecast; the other draws are skipped without
+//! being formed, which keeps the stream in step at a fraction of the cost.
+
+use super::fit::CesModel;
+use super::recursion::forecast_into;
+use crate::models::Band;
+use crate::models::random::{Pcg64, quantiles};
+
+/// Number of simulated paths (statsforecast's `nsim`).
+const N_PATHS: usize = 5000;
+
+/// One band per level for the `h` steps after the data; none without levels.
+pub(crate) fn simulated_bands(model: &CesModel, h: usize, levels: &[f64]) -> Vec<Band> {
+    if levels.is_empty() {
+        return Vec::new();
+    }
+    let mut paths = simulate(model, h);
+    let qs: Vec<f64> = levels
+        .iter()
+        .flat_map(|level| [0.5 - level / 200.0, 0.5 + level / 200.0])
+        .collect();
+    let mut bounds = vec![0.0; qs.len()];
+    let mut lo: Vec<Vec<f64>> = vec![Vec::with_capacity(h); levels.len()];
+    let mut hi: Vec<Vec<f64>> = vec![Vec::with_capacity(h); levels.len()];
+    for column in paths.chunks_exact_mut(N_PATHS) {
+        quantiles(column, &qs, &mut bounds);
+        for (i, pair) in bounds.chunks_exact(2).enumerate() {
+            lo[i].push(pair[0]);
+            hi[i].push(pair[1]);
+        }
+    }
+    levels
+        .iter()
+        .zip(lo.into_iter().zip(hi))
+        .map(|(&level, (lo, hi))| Band { level, lo, hi })
+        .collect()
+}
+
+/// `N_PATHS` forecast paths of `h` steps, step-major: the values of step `k` are
+/// `paths[k * N_PATHS..(k + 1) * N_PATHS]`.
+fn simulate(model: &CesModel, h: usize) -> Vec<f64> {
+    let mut paths = vec![0.0; N_PATHS * h];
+    let cols = model.season.components();
+    // statsforecast perturbs the whole state matrix: `n` rows before the final states and
+    // `lags` rows after them.
+    let before = model.n * cols;
+    let after = model.last_states.len();
+    let sd = model.sigma2.sqrt();
+    let mut rng = Pcg64::from_seed(1);
+    let mut buf = vec![0.0; (model.lags + h) * cols];
+    let mut path = vec![0.0; h];
+    for k in 0..N_PATHS {
+        rng.skip_standard_normals(before);
+        for (slot, &state) in buf.iter_mut().zip(&model.last_states) {
+            // numpy's normal(loc=0, scale=sd) is loc + scale * z.
+            *slot = state + (0.0 + sd * rng.standard_normal());
+        }
+        rng.skip_standard_normals(after);
+        forecast_into(&mut buf, model.season, model.lags, &model.par, &mut path);
+        for (step, &v) in path.iter().enumerate() {
+            paths[step * N_PATHS + k] = v;
+        }
+    }
+    paths
+}
