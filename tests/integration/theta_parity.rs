@@ -30,6 +30,10 @@ const THETA: Criterion = Criterion {
 /// Series where we knowingly differ from statsforecast: none.
 const KNOWN_MISMATCHES: &[KnownMismatch] = &[];
 
+/// AutoTheta's selection: the variant and, when the series was deseasonalised, the
+/// decomposition type.
+type ThetaForm = (String, Option<String>);
+
 const ALIASES: [&str; 5] = [
     "Theta",
     "OptimizedTheta",
@@ -128,7 +132,7 @@ async fn autotheta_selects_the_same_variants_as_statsforecast() {
         ))
         .unwrap()
         .remove(0);
-        let series: Vec<(String, Vec<f64>, (String, Option<String>))> =
+        let series: Vec<(String, Vec<f64>, ThetaForm)> =
             read_series(&format!("{}_train.csv", dataset.name))
                 .into_iter()
                 .filter_map(|(id, y)| {
