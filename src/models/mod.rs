@@ -10,8 +10,10 @@
 mod arima;
 mod baselines;
 mod ces;
+mod conformal;
 mod error;
 mod ets;
+mod intermittent;
 mod intervals;
 mod mstl;
 mod normal;
@@ -29,11 +31,13 @@ mod contract_tests;
 
 pub use arima::{ArimaSelection, select_arima};
 pub use ces::{CesSelection, select_ces};
+pub use conformal::{ConformalIntervals, ConformalMethod, with_conformal_intervals};
 pub use error::ModelError;
 pub use ets::{EtsSelection, select_ets};
 pub use normal::normal_quantile;
 pub use spec::{
-    ModelSpec, ParamValue, SpecError, build_model, parse_model_specs, registered_models,
+    ModelSpec, ParamValue, SpecError, build_model, parse_conformal_intervals, parse_model_specs,
+    registered_models,
 };
 pub use theta::{ThetaSelection, select_theta};
 
@@ -146,6 +150,22 @@ pub trait Model: Send + Sync + std::fmt::Debug {
         fitted: bool,
     ) -> Result<ForecastOutput, ModelError> {
         self.forecast(y, h, levels, fitted)
+    }
+
+    /// statsforecast's `prediction_intervals`: the conformal-interval settings this model
+    /// applies, if any (see [`with_conformal_intervals`]).
+    fn conformal_intervals(&self) -> Option<ConformalIntervals> {
+        None
+    }
+
+    /// This model with conformal intervals `settings`, for a model that applies them itself
+    /// rather than being wrapped (MSTL hands them to its trend forecaster); `None` lets
+    /// [`with_conformal_intervals`] wrap it.
+    fn apply_conformal_intervals(
+        &self,
+        _settings: ConformalIntervals,
+    ) -> Option<std::sync::Arc<dyn Model>> {
+        None
     }
 }
 

@@ -9,7 +9,10 @@ use std::sync::Arc;
 use super::error::ensure_finite_series;
 use super::spec::{ModelSpec, ParamValue, SpecError, build_model};
 use super::stl::{Mstl as Decomposition, StlParams, mstl};
-use super::{Band, FittedModel, Forecast, ForecastOutput, Model, ModelError, Regressors};
+use super::{
+    Band, ConformalIntervals, FittedModel, Forecast, ForecastOutput, Model, ModelError, Regressors,
+    with_conformal_intervals,
+};
 
 /// `MSTL(season_length, trend_forecaster, stl_kwargs)`.
 #[derive(Debug, Clone)]
@@ -267,6 +270,25 @@ impl Model for Mstl {
 
     fn has_forward(&self) -> bool {
         self.trend.has_forward()
+    }
+
+    /// The trend forecaster's: its conformal intervals are the ones applied.
+    fn conformal_intervals(&self) -> Option<ConformalIntervals> {
+        self.trend.conformal_intervals()
+    }
+
+    /// statsforecast's `MSTL(prediction_intervals=...)` gives them to the trend forecaster
+    /// when that has none, so the scores are those of the trend forecaster on the seasonally
+    /// adjusted series (decomposed once), and the bounds are reseasonalised as the forecast.
+    fn apply_conformal_intervals(&self, settings: ConformalIntervals) -> Option<Arc<dyn Model>> {
+        let trend = match self.trend.conformal_intervals() {
+            Some(_) => Arc::clone(&self.trend),
+            None => with_conformal_intervals(Arc::clone(&self.trend), settings),
+        };
+        Some(Arc::new(Self {
+            trend,
+            ..self.clone()
+        }))
     }
 
     fn fit(&self, y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {

@@ -73,6 +73,8 @@ pub(crate) struct SeriesRows {
     pub(crate) outcomes: Vec<(Outcome, Duration)>,
     /// Per failed model: the reason.
     pub(crate) failures: Vec<(String, String)>,
+    /// Per model whose bounds are NULL while its values are not: the reason.
+    pub(crate) notes: Vec<(String, String)>,
 }
 
 impl SeriesRunner {
@@ -283,6 +285,12 @@ impl SeriesRunner {
                         &output.forecast,
                         planned.with_intervals,
                     );
+                    if outcome == Outcome::Fitted
+                        && let Some(note) = missing_conformal_bounds(planned, n, &output.forecast)
+                    {
+                        clear_bounds(&mut columns, history, h);
+                        rows.notes.push((planned.alias.clone(), note));
+                    }
                 }
                 Err(e) => rows.failures.push((planned.alias.clone(), e)),
             }
@@ -367,7 +375,16 @@ impl SeriesRunner {
                     }
                 };
                 match result {
-                    Ok(forecast) => place(&mut columns, w * h, &forecast, planned.with_intervals),
+                    Ok(forecast) => {
+                        place(&mut columns, w * h, &forecast, planned.with_intervals);
+                        if outcome == Outcome::Fitted
+                            && let Some(note) =
+                                missing_conformal_bounds(planned, train.len(), &forecast)
+                        {
+                            clear_bounds(&mut columns, w * h, h);
+                            rows.notes.push((planned.alias.clone(), note));
+                        }
+                    }
                     Err(e) => rows.failures.push((planned.alias.clone(), e)),
                 }
                 worst = worse(worst, outcome);
@@ -427,6 +444,40 @@ fn worse(a: Outcome, b: Outcome) -> Outcome {
 /// Writes a forecast into a model's columns from row `offset`: the mean, then the lower
 /// bounds for levels descending, then the upper bounds ascending. Bands the model did not
 /// give stay NULL.
+/// Why a conformal model's bounds are missing: it gives NaN bounds (where statsforecast
+/// raises for the whole call) when the series is too short for its windows or a window
+/// could not be refitted. `None` when the bounds are there.
+fn missing_conformal_bounds(
+    planned: &PlannedModel,
+    n: usize,
+    forecast: &Forecast,
+) -> Option<String> {
+    let settings = planned.model.conformal_intervals()?;
+    let band = forecast.intervals.first()?;
+    if band.lo.is_empty() || !band.lo.iter().all(|v| v.is_nan()) {
+        return None;
+    }
+    let needed = settings.full_observations();
+    Some(if n < needed {
+        format!(
+            "its prediction intervals are NULL: {settings} needs at least {needed} observations, the series has {n}"
+        )
+    } else {
+        format!(
+            "its prediction intervals are NULL: the model could not be fitted on every window of {settings}"
+        )
+    })
+}
+
+/// Sets the bound columns of `len` rows from `offset` to NULL.
+fn clear_bounds(columns: &mut [Vec<Option<f64>>], offset: usize, len: usize) {
+    for column in columns.iter_mut().skip(1) {
+        for value in &mut column[offset..offset + len] {
+            *value = None;
+        }
+    }
+}
+
 fn place(
     columns: &mut [Vec<Option<f64>>],
     offset: usize,

@@ -302,6 +302,13 @@ impl ForecastStream {
                     buffered.series.label
                 );
             }
+            for (alias, note) in &series_rows.notes {
+                log::warn!(
+                    "{}: model {alias} on series '{}': {note}",
+                    self.runner.params.function_name(),
+                    buffered.series.label
+                );
+            }
             self.metrics.record(&series_rows);
             rows.push(series_rows);
         }

@@ -25,7 +25,9 @@ use super::regressors::{
 use crate::logical::{
     ColumnNames, CrossValidation, ForecastNode, ForecastParams, Freq, Level, Task,
 };
-use crate::models::{ModelSpec, build_model, parse_model_specs};
+use crate::models::{
+    ConformalIntervals, ModelSpec, build_model, parse_conformal_intervals, parse_model_specs,
+};
 use crate::physical::time::freq_fits;
 
 type Session = Weak<RwLock<SessionState>>;
@@ -37,6 +39,7 @@ const COMMON_ARGS: &[&str] = &[
     "fitted",
     "freq",
     "fallback_model",
+    "prediction_intervals",
     "id_col",
     "time_col",
     "target_col",
@@ -154,6 +157,19 @@ fn plan(
         }
     };
     let levels = parse_levels(function, args.numbers("level")?)?;
+    let specs = match args.string("prediction_intervals")? {
+        None => specs,
+        Some(text) => {
+            let settings = parse_conformal_intervals(&text)
+                .map_err(|e| plan_datafusion_err!("{function}: prediction_intervals: {e}"))?;
+            if levels.is_empty() {
+                return plan_err!(
+                    "{function}: prediction_intervals needs level => [...], the confidence levels of the intervals"
+                );
+            }
+            with_call_level_intervals(specs, &settings)
+        }
+    };
     let regressor_users = models_using_regressors(&specs, fallback.as_ref());
     if let Task::CrossValidation(cv) = &task
         && !cv.refit
@@ -234,6 +250,28 @@ fn plan(
     Ok(LogicalPlan::Extension(Extension {
         node: Arc::new(node),
     }))
+}
+
+/// statsforecast's call-level `prediction_intervals`: given to every model without its own,
+/// except where statsforecast's own intervals win (MSTL keeps its trend forecaster's, the
+/// constant models their zero-width bands). The fallback model is not among the models
+/// statsforecast gives it to.
+fn with_call_level_intervals(
+    specs: Vec<ModelSpec>,
+    settings: &ConformalIntervals,
+) -> Vec<ModelSpec> {
+    specs
+        .into_iter()
+        .map(|spec| {
+            let keeps_its_own = spec.prediction_intervals().is_some()
+                || matches!(spec.class_name(), "MSTL" | "ConstantModel" | "ZeroModel");
+            if keeps_its_own {
+                spec
+            } else {
+                spec.with_prediction_intervals(Some(*settings))
+            }
+        })
+        .collect()
 }
 
 fn parse_specs(function: &str, argument: &str, text: &str) -> Result<Vec<ModelSpec>> {

@@ -139,8 +139,19 @@ pub(crate) async fn forecast_with_history_of(
     source: &str,
     models: &str,
 ) -> (Table, Table) {
+    forecast_with_history_and(ctx, dataset, source, models, "").await
+}
+
+/// [`forecast_with_history_of`] with more arguments (`, name => value` each) for the call.
+pub(crate) async fn forecast_with_history_and(
+    ctx: &SessionContext,
+    dataset: &Dataset,
+    source: &str,
+    models: &str,
+    more_arguments: &str,
+) -> (Table, Table) {
     let sql = format!(
-        "SELECT * FROM forecast({source}, h => {}, models => '{}', level => [80, 95], fitted => true, freq => '{}')",
+        "SELECT * FROM forecast({source}, h => {}, models => '{}', level => [80, 95], fitted => true, freq => '{}'{more_arguments})",
         dataset.h,
         models.replace('\'', "''"),
         dataset.freq

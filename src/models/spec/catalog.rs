@@ -17,6 +17,9 @@ use crate::models::baselines::{
 };
 use crate::models::ces::AutoCes;
 use crate::models::ets::{AutoEts, Holt, HoltWinters};
+use crate::models::intermittent::{
+    Adida, CrostonClassic, CrostonOptimized, CrostonSba, Imapa, Tsb,
+};
 use crate::models::mstl::Mstl;
 use crate::models::theta::AutoTheta;
 
@@ -367,5 +370,50 @@ pub(crate) const MODELS: &[ModelEntry] = &[
             DISTRIBUTION,
         ],
         build: |spec| -> Built { Ok(Arc::new(AutoCes::from_spec(spec)?)) },
+    },
+    ModelEntry {
+        class_name: "CrostonClassic",
+        default_alias: "CrostonClassic",
+        params: &[],
+        build: |_| -> Built { Ok(Arc::new(CrostonClassic)) },
+    },
+    ModelEntry {
+        class_name: "CrostonOptimized",
+        default_alias: "CrostonOptimized",
+        params: &[],
+        build: |_| -> Built { Ok(Arc::new(CrostonOptimized)) },
+    },
+    ModelEntry {
+        class_name: "CrostonSBA",
+        default_alias: "CrostonSBA",
+        params: &[],
+        build: |_| -> Built { Ok(Arc::new(CrostonSba)) },
+    },
+    ModelEntry {
+        class_name: "ADIDA",
+        default_alias: "ADIDA",
+        params: &[],
+        build: |_| -> Built { Ok(Arc::new(Adida)) },
+    },
+    ModelEntry {
+        class_name: "IMAPA",
+        default_alias: "IMAPA",
+        params: &[],
+        build: |_| -> Built { Ok(Arc::new(Imapa)) },
+    },
+    ModelEntry {
+        class_name: "TSB",
+        default_alias: "TSB",
+        // statsforecast does not check the range; like SES's alpha we require [0, 1].
+        params: &[
+            ParamDesc::required("alpha_d", ParamKind::UnitInterval),
+            ParamDesc::required("alpha_p", ParamKind::UnitInterval),
+        ],
+        build: |spec| -> Built {
+            Ok(Arc::new(Tsb {
+                alpha_d: spec.f64_param("alpha_d")?,
+                alpha_p: spec.f64_param("alpha_p")?,
+            }))
+        },
     },
 ];

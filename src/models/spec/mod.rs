@@ -5,6 +5,7 @@
 //! [`parse_model_specs`] reads back to an equal spec; the plan layer ships specs that way.
 
 mod catalog;
+mod conformal;
 mod error;
 mod parse;
 mod registry;
@@ -14,12 +15,14 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
+pub use conformal::parse_conformal_intervals;
 pub use error::SpecError;
 pub use value::ParamValue;
 
-use super::Model;
+use super::{ConformalIntervals, Model, with_conformal_intervals};
 
-/// One validated model: a statsforecast class, its output alias and its parameters.
+/// One validated model: a statsforecast class, its output alias, its parameters and its
+/// conformal-interval settings (`prediction_intervals`, which every model accepts).
 ///
 /// Parameters are held in statsforecast's positional order with every default filled in,
 /// so `Naive()` and `Naive(alias='Naive')` are equal specs. Build one with
@@ -29,6 +32,7 @@ pub struct ModelSpec {
     class_name: &'static str,
     alias: String,
     params: Vec<(&'static str, ParamValue)>,
+    prediction_intervals: Option<ConformalIntervals>,
 }
 
 impl ModelSpec {
@@ -42,9 +46,23 @@ impl ModelSpec {
         &self.alias
     }
 
-    /// Parameters other than `alias`, in statsforecast's positional order, defaults included.
+    /// Parameters other than `alias` and `prediction_intervals`, in statsforecast's
+    /// positional order, defaults included.
     pub fn params(&self) -> &[(&'static str, ParamValue)] {
         &self.params
+    }
+
+    /// The conformal-interval settings (`prediction_intervals=ConformalIntervals(...)`), if
+    /// given.
+    pub fn prediction_intervals(&self) -> Option<&ConformalIntervals> {
+        self.prediction_intervals.as_ref()
+    }
+
+    /// This spec with other conformal-interval settings (`None` removes them); the SQL layer
+    /// gives specs without their own a call-level default this way.
+    pub fn with_prediction_intervals(mut self, settings: Option<ConformalIntervals>) -> Self {
+        self.prediction_intervals = settings;
+        self
     }
 
     /// The value of parameter `name` (not `alias`), if the model has such a parameter.
@@ -107,7 +125,8 @@ impl ModelSpec {
     }
 }
 
-/// The canonical form, e.g. `SeasonalNaive(season_length=12, alias='SeasonalNaive')`.
+/// The canonical form, e.g. `SeasonalNaive(season_length=12, alias='SeasonalNaive')`, with
+/// `prediction_intervals=ConformalIntervals(...)` last when set.
 impl fmt::Display for ModelSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}(", self.class_name)?;
@@ -116,6 +135,9 @@ impl fmt::Display for ModelSpec {
         }
         f.write_str("alias=")?;
         value::write_quoted(f, &self.alias)?;
+        if let Some(settings) = &self.prediction_intervals {
+            write!(f, ", prediction_intervals={settings}")?;
+        }
         f.write_str(")")
     }
 }
@@ -138,20 +160,27 @@ impl FromStr for ModelSpec {
 ///
 /// Syntax: `Name(param=value, ...)` (a bare `Name` may omit the parentheses; positional
 /// values follow statsforecast's parameter order); values are integers, floats, quoted
-/// strings, bare words (strings), tuples, lists, `True`, `False` and `None`. Every spec is
-/// checked against the registry: unknown models or parameters, ill-typed or out-of-range
-/// values, missing required parameters, `prediction_intervals` (not supported yet) and
-/// duplicate aliases across the list are errors whose message says what is allowed.
+/// strings, bare words (strings), tuples, lists, `True`, `False` and `None`. Every model
+/// also takes `prediction_intervals=ConformalIntervals(n_windows=2, h=1,
+/// method='conformal_distribution')` (or `None`), positionally right after `alias` as in
+/// statsforecast. Every spec is checked against the registry: unknown models or parameters,
+/// ill-typed or out-of-range values, missing required parameters and duplicate aliases
+/// across the list are errors whose message says what is allowed.
 pub fn parse_model_specs(text: &str) -> Result<Vec<ModelSpec>, SpecError> {
     let calls = parse::parse_calls(text)?;
     registry::resolve_all(&calls)
 }
 
-/// Builds the model a spec describes.
+/// Builds the model a spec describes, with its conformal intervals when it has
+/// `prediction_intervals` (see [`with_conformal_intervals`]).
 pub fn build_model(spec: &ModelSpec) -> Result<Arc<dyn Model>, SpecError> {
     let entry = registry::find(spec.class_name)
         .ok_or_else(|| SpecError::new(format!("unknown model '{}'", spec.class_name)))?;
-    (entry.build)(spec)
+    let model = (entry.build)(spec)?;
+    Ok(match spec.prediction_intervals {
+        Some(settings) => with_conformal_intervals(model, settings),
+        None => model,
+    })
 }
 
 /// Class names of every registered model, as statsforecast spells them.

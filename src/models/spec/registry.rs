@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::ModelSpec;
 use super::catalog::MODELS;
+use super::conformal;
 use super::error::SpecError;
 use super::parse::{Call, Expr, parse_calls};
 use super::value::ParamValue;
@@ -331,7 +332,7 @@ impl DefaultValue {
 /// The parameter every model accepts for its output column name.
 const ALIAS: &str = "alias";
 
-/// statsforecast's conformal-interval parameter, not implemented yet.
+/// statsforecast's conformal-interval parameter, which every model accepts after `alias`.
 const PREDICTION_INTERVALS: &str = "prediction_intervals";
 
 /// Every registered class name, in registry order.
@@ -347,7 +348,12 @@ pub(crate) fn find(class_name: &str) -> Option<&'static ModelEntry> {
 pub(crate) fn resolve(call: &Call) -> Result<ModelSpec, SpecError> {
     let entry = find(&call.name).ok_or_else(|| unknown_model(&call.name))?;
     let model = entry.class_name;
-    let positional: Vec<&str> = entry.params.iter().map(|p| p.name).chain([ALIAS]).collect();
+    let positional: Vec<&str> = entry
+        .params
+        .iter()
+        .map(|p| p.name)
+        .chain([ALIAS, PREDICTION_INTERVALS])
+        .collect();
     let mut given: Vec<(&str, &Expr)> = Vec::new();
     let mut seen_keyword = false;
     for (index, arg) in call.args.iter().enumerate() {
@@ -380,14 +386,12 @@ pub(crate) fn resolve(call: &Call) -> Result<ModelSpec, SpecError> {
     }
 
     let mut alias = entry.default_alias.to_owned();
+    let mut prediction_intervals = None;
     for &(name, value) in &given {
         if name == ALIAS {
             alias = alias_value(model, value)?;
         } else if name == PREDICTION_INTERVALS {
-            return Err(SpecError::new(format!(
-                "{model}: prediction_intervals (conformal prediction intervals) is not \
-                 supported yet"
-            )));
+            prediction_intervals = conformal::prediction_intervals(model, value)?;
         } else if !entry.params.iter().any(|p| p.name == name) {
             return Err(SpecError::new(format!(
                 "{model}: unknown parameter '{name}'; allowed parameters: {}",
@@ -423,6 +427,7 @@ pub(crate) fn resolve(call: &Call) -> Result<ModelSpec, SpecError> {
         class_name: model,
         alias,
         params,
+        prediction_intervals,
     };
     // Combinations of parameters are checked by the constructor: a spec that resolves
     // always builds.

@@ -1,6 +1,7 @@
 //! Tests of spec parsing, validation, canonical text and model building.
 
 use super::{ModelSpec, ParamValue, build_model, parse_model_specs, registered_models};
+use crate::models::{ConformalIntervals, ConformalMethod};
 
 fn specs(text: &str) -> Vec<ModelSpec> {
     parse_model_specs(text).unwrap_or_else(|e| panic!("{text:?}: {e}"))
@@ -43,6 +44,12 @@ fn registry_lists_the_baselines_then_ets_then_arima() {
             "DynamicTheta",
             "DynamicOptimizedTheta",
             "AutoCES",
+            "CrostonClassic",
+            "CrostonOptimized",
+            "CrostonSBA",
+            "ADIDA",
+            "IMAPA",
+            "TSB",
         ]
     );
 }
@@ -152,7 +159,8 @@ fn unknown_model_lists_the_registry() {
     assert!(
         err.ends_with(
             "AutoARIMA, ARIMA, AutoRegressive, MSTL, AutoTheta, Theta, OptimizedTheta, \
-             DynamicTheta, DynamicOptimizedTheta, AutoCES"
+             DynamicTheta, DynamicOptimizedTheta, AutoCES, CrostonClassic, CrostonOptimized, \
+             CrostonSBA, ADIDA, IMAPA, TSB"
         ),
         "{err}"
     );
@@ -169,11 +177,12 @@ fn unknown_model_lists_the_registry() {
 fn unknown_parameter_lists_allowed_ones() {
     assert_eq!(
         error("SeasonalNaive(season_length=7, seasonality=3)"),
-        "SeasonalNaive: unknown parameter 'seasonality'; allowed parameters: season_length, alias"
+        "SeasonalNaive: unknown parameter 'seasonality'; allowed parameters: season_length, \
+         alias, prediction_intervals"
     );
     assert_eq!(
         error("Naive(h=3)"),
-        "Naive: unknown parameter 'h'; allowed parameters: alias"
+        "Naive: unknown parameter 'h'; allowed parameters: alias, prediction_intervals"
     );
 }
 
@@ -261,19 +270,119 @@ fn missing_and_repeated_parameters() {
         "SeasonalNaive: positional argument 'x' follows keyword arguments"
     );
     assert_eq!(
-        error("Naive('a', 'b')"),
-        "Naive: takes at most 1 positional arguments (alias), got 2"
+        error("Naive('a', None, 'b')"),
+        "Naive: takes at most 2 positional arguments (alias, prediction_intervals), got 3"
     );
 }
 
 #[test]
-fn conformal_intervals_are_rejected() {
+fn conformal_intervals_are_accepted_and_round_trip() {
+    let spec = &specs(
+        "SeasonalNaive(season_length=12, alias='SN_conformal', \
+         prediction_intervals=ConformalIntervals(h=12, n_windows=2))",
+    )[0];
+    let settings = ConformalIntervals::new(2, 12, ConformalMethod::Distribution).unwrap();
+    assert_eq!(spec.prediction_intervals(), Some(&settings));
+    assert_eq!(spec.param("prediction_intervals"), None);
     assert_eq!(
-        error(
-            "SeasonalNaive(season_length=12, prediction_intervals=ConformalIntervals(h=12, n_windows=2))"
-        ),
-        "SeasonalNaive: prediction_intervals (conformal prediction intervals) is not supported yet"
+        spec.to_string(),
+        "SeasonalNaive(season_length=12, alias='SN_conformal', \
+         prediction_intervals=ConformalIntervals(n_windows=2, h=12, \
+         method='conformal_distribution'))"
     );
+    assert_eq!(&spec.to_string().parse::<ModelSpec>().unwrap(), spec);
+    // Positionally after alias, as in statsforecast; None is no setting.
+    assert_eq!(
+        &specs("SeasonalNaive(12, 'SN_conformal', ConformalIntervals(2, 12))")[0],
+        spec
+    );
+    assert_eq!(specs("Naive(prediction_intervals=None)"), specs("Naive()"));
+    let plain = specs("SeasonalNaive(12, 'SN_conformal')").remove(0);
+    assert_eq!(
+        &plain.clone().with_prediction_intervals(Some(settings)),
+        spec
+    );
+    assert_eq!(spec.clone().with_prediction_intervals(None), plain);
+    // Nested specs carry their own.
+    let mstl = &specs(
+        "MSTL(season_length=12, trend_forecaster=AutoETS(model='ZZN', \
+         prediction_intervals=ConformalIntervals(h=3, method='conformal_error')))",
+    )[0];
+    let Some(ParamValue::Model(trend)) = mstl.param("trend_forecaster") else {
+        panic!("{mstl:?}");
+    };
+    assert_eq!(
+        trend.prediction_intervals(),
+        Some(&ConformalIntervals::new(2, 3, ConformalMethod::Error).unwrap())
+    );
+    assert_eq!(mstl.prediction_intervals(), None);
+    assert_eq!(&mstl.to_string().parse::<ModelSpec>().unwrap(), mstl);
+    for spec in [spec, mstl] {
+        let model = build_model(spec).unwrap();
+        assert!(model.has_intervals());
+        assert!(model.conformal_intervals().is_some());
+    }
+    // Models without native intervals get them.
+    for text in [
+        "WindowAverage(window_size=3)",
+        "SimpleExponentialSmoothing(alpha=0.3)",
+    ] {
+        let plain = build_model(&specs(text)[0]).unwrap();
+        let with = format!(
+            "{}, prediction_intervals=ConformalIntervals())",
+            &text[..text.len() - 1]
+        );
+        let conformal = build_model(&specs(&with)[0]).unwrap();
+        assert!(
+            !plain.has_intervals() && conformal.has_intervals(),
+            "{text}"
+        );
+        assert_eq!(plain.class_name(), conformal.class_name());
+    }
+}
+
+#[test]
+fn conformal_intervals_validation() {
+    let cases = [
+        (
+            "SeasonalNaive(season_length=12, prediction_intervals=ConformalIntervals(n_windows=1))",
+            "SeasonalNaive: prediction_intervals: ConformalIntervals: n_windows must be an \
+             integer of at least 2 (conformal intervals need at least two windows), got 1",
+        ),
+        (
+            "Naive(prediction_intervals=ConformalIntervals(method='split'))",
+            "Naive: prediction_intervals: ConformalIntervals: method must be one of \
+             'conformal_distribution', 'conformal_error', got 'split'",
+        ),
+        (
+            "Naive(prediction_intervals=ConformalIntervals(h=0))",
+            "Naive: prediction_intervals: ConformalIntervals: h must be a positive integer, got 0",
+        ),
+        (
+            "Naive(prediction_intervals=ConformalIntervals(level=[80]))",
+            "Naive: prediction_intervals: ConformalIntervals: unknown parameter 'level'; \
+             allowed parameters: n_windows, h, method",
+        ),
+        (
+            "Naive(prediction_intervals=12)",
+            "Naive: prediction_intervals must be None or a call such as \
+             ConformalIntervals(h=12, n_windows=2), got 12",
+        ),
+        (
+            "Naive(prediction_intervals=AutoETS())",
+            "Naive: prediction_intervals must be None or a call such as \
+             ConformalIntervals(h=12, n_windows=2), got AutoETS()",
+        ),
+        (
+            "MSTL(season_length=12, trend_forecaster=Naive(prediction_intervals=ConformalIntervals(n_windows=0)))",
+            "MSTL: trend_forecaster: Naive: prediction_intervals: ConformalIntervals: n_windows \
+             must be an integer of at least 2",
+        ),
+    ];
+    for (text, want) in cases {
+        let err = error(text);
+        assert!(err.starts_with(want), "{text}: {err}");
+    }
 }
 
 #[test]
@@ -383,10 +492,6 @@ fn ets_validation() {
             "HoltWinters()",
             "HoltWinters: season_length must be at least 2 (statsforecast raises 'Nonseasonal \
              data' for every series with season_length=1)",
-        ),
-        (
-            "AutoETS(season_length=12, prediction_intervals=ConformalIntervals(h=12, n_windows=2))",
-            "AutoETS: prediction_intervals (conformal prediction intervals) is not supported yet",
         ),
     ];
     for (text, want) in cases {

@@ -1,0 +1,120 @@
+//! statsforecast's temporal-aggregation models `ADIDA` and `IMAPA`.
+
+use super::kernels::{all_zero, chunk_forecast, mean_interval, optimized_ses_last};
+use super::{Method, intermittent_model};
+use crate::models::reductions::{mean, pairwise_sum};
+
+/// statsforecast `ADIDA()` (default alias `ADIDA`, no parameters).
+///
+/// Aggregate-disaggregate: the series is summed in consecutive buckets of `k` observations
+/// (`k` = the mean inter-demand interval rounded half to even; the oldest `n % k` values are
+/// dropped), the bucket sums are forecast by SES with the constant optimised over
+/// `[0.1, 0.3]`, and the forecast is divided by `k`. An all-zero series forecasts 0.
+/// Fitted value `i` repeats this on `y[..i]` with `k` from the demand seen so far (1 before
+/// the first non-zero value); the first is NaN.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Adida;
+
+intermittent_model!(Adida, |_| Method::Adida);
+
+/// statsforecast `IMAPA()` (default alias `IMAPA`, no parameters).
+///
+/// The mean of ADIDA-style forecasts at every aggregation level `1..=K`, `K` = the mean
+/// inter-demand interval rounded half to even (bucket sums in numpy's pairwise order). An
+/// all-zero series forecasts 0. Fitted values come from statsforecast's compiled routine,
+/// which differs in details the port keeps: `K` rounded half away from zero and capped at
+/// the prefix length, bucket sums added left to right, 0 before the first non-zero value.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Imapa;
+
+intermittent_model!(Imapa, |_| Method::Imapa);
+
+/// An aggregation level from a (positive, finite) mean interval, at least 1.
+fn level(rounded: f64) -> usize {
+    // A mean interval lies in [1, n], so the cast is exact.
+    (rounded as usize).max(1)
+}
+
+/// `_adida(...)["mean"][0]`.
+pub(super) fn adida_point(y: &[f64]) -> f64 {
+    let Some((_, mean_gap)) = mean_interval(y).filter(|_| !all_zero(y)) else {
+        return 0.0;
+    };
+    let k = level(mean_gap.round_ties_even());
+    chunk_forecast(y, k, &mut Vec::new()) / k as f64
+}
+
+/// `_adida(...)["fitted"]`.
+pub(super) fn adida_in_sample(y: &[f64]) -> Vec<f64> {
+    if all_zero(y) {
+        return zero_in_sample(y.len());
+    }
+    let mut fitted = Vec::with_capacity(y.len());
+    fitted.push(f64::NAN);
+    let mut sums = Vec::new();
+    let (mut count, mut k) = (0usize, 1usize);
+    for end in 1..y.len() {
+        let latest = y[end - 1];
+        if latest != 0.0 {
+            count += 1;
+            // Running mean interval of the demand up to `latest`, rounded half to even.
+            k = level((end as f64 / count as f64).round_ties_even());
+        }
+        fitted.push(chunk_forecast(&y[..end], k, &mut sums) / k as f64);
+    }
+    fitted
+}
+
+/// `_imapa(...)["mean"][0]`.
+pub(super) fn imapa_point(y: &[f64]) -> f64 {
+    let Some((_, mean_gap)) = mean_interval(y).filter(|_| !all_zero(y)) else {
+        return 0.0;
+    };
+    let top = level(mean_gap.round_ties_even());
+    let mut sums = Vec::with_capacity(y.len());
+    let forecasts: Vec<f64> = (1..=top)
+        .map(|k| {
+            sums.clear();
+            sums.extend(y[y.len() % k..].chunks_exact(k).map(pairwise_sum));
+            optimized_ses_last(&sums) / k as f64
+        })
+        .collect();
+    mean(&forecasts)
+}
+
+/// `_imapa(...)["fitted"]` (statsforecast's compiled `imapa_fitted_vals`).
+pub(super) fn imapa_in_sample(y: &[f64]) -> Vec<f64> {
+    if all_zero(y) {
+        return zero_in_sample(y.len());
+    }
+    let mut fitted = Vec::with_capacity(y.len());
+    fitted.push(f64::NAN);
+    let mut sums = Vec::new();
+    let (mut count, mut span) = (0usize, 0usize);
+    for end in 1..y.len() {
+        if y[end - 1] != 0.0 {
+            count += 1;
+            span = end;
+        }
+        if count == 0 {
+            fitted.push(0.0);
+            continue;
+        }
+        let top = level((span as f64 / count as f64).round()).min(end);
+        let prefix = &y[..end];
+        let total = (1..=top).fold(0.0, |total, k| {
+            total + chunk_forecast(prefix, k, &mut sums) / k as f64
+        });
+        fitted.push(total / top as f64);
+    }
+    fitted
+}
+
+/// NaN, then zeros: the fitted values of an all-zero series.
+fn zero_in_sample(n: usize) -> Vec<f64> {
+    let mut fitted = vec![0.0; n];
+    if let Some(first) = fitted.first_mut() {
+        *first = f64::NAN;
+    }
+    fitted
+}

@@ -1,0 +1,275 @@
+//! Building blocks shared by the intermittent-demand models: the demand / interval /
+//! occurrence views of a series, SES on a stream of values, the optimised SES of these
+//! models, chunked forecasts and the expansion of per-demand values to per-observation ones.
+
+/// The search bracket of the smoothing constant in statsforecast's intermittent models
+/// (`_optimized_ses_forecast`'s default bounds, also the compiled `golden_section_ses`'s).
+pub(super) const ALPHA_BOUNDS: (f64, f64) = (0.1, 0.3);
+
+/// Demand sizes: the strictly positive values (`x[x > 0]`; NaN is excluded).
+pub(super) fn demand(y: &[f64]) -> impl Iterator<Item = f64> + '_ {
+    y.iter().copied().filter(|&v| v > 0.0)
+}
+
+/// Inter-demand intervals: the distance from each non-zero value (NaN counts as non-zero)
+/// to the previous one, the first counted from just before the series start, as floats.
+pub(super) fn intervals(y: &[f64]) -> impl Iterator<Item = f64> + '_ {
+    let mut previous = 0usize;
+    y.iter()
+        .enumerate()
+        .filter(|&(_, &v)| v != 0.0)
+        .map(move |(i, _)| {
+            let gap = i + 1 - previous;
+            previous = i + 1;
+            gap as f64
+        })
+}
+
+/// Occurrences: 1 where the value is non-zero (NaN included), else 0.
+pub(super) fn occurrences(y: &[f64]) -> impl Iterator<Item = f64> + '_ {
+    y.iter().map(|&v| if v != 0.0 { 1.0 } else { 0.0 })
+}
+
+/// Whether every value is exactly zero (numpy's `(y == 0).all()`; NaN is not zero).
+pub(super) fn all_zero(y: &[f64]) -> bool {
+    y.iter().all(|&v| v == 0.0)
+}
+
+/// `(count of non-zero values, mean inter-demand interval)`, or `None` without any.
+///
+/// The intervals telescope to `last non-zero position + 1`, an integer that every summation
+/// order (numpy's pairwise `mean`, the compiled code's running sum) adds exactly, so the
+/// mean is that integer divided by the count, in floating point.
+pub(super) fn mean_interval(y: &[f64]) -> Option<(usize, f64)> {
+    let count = y.iter().filter(|&&v| v != 0.0).count();
+    let last = y.iter().rposition(|&v| v != 0.0)?;
+    Some((count, (last + 1) as f64 / count as f64))
+}
+
+/// The one-step forecast of SES with constant `alpha` over `values`, exactly as the first
+/// output of statsforecast's `ses_forecast` (the level starts at the first value and is
+/// updated with every value, the first included; a single value is its own forecast), but
+/// without storing the fitted values. NaN for no values.
+pub(super) fn ses_last(values: impl IntoIterator<Item = f64>, alpha: f64) -> f64 {
+    let mut values = values.into_iter();
+    let Some(first) = values.next() else {
+        return f64::NAN;
+    };
+    let complement = 1.0 - alpha;
+    let (mut level, mut latest, mut several) = (first, first, false);
+    for value in values {
+        level = alpha * latest + complement * level;
+        latest = value;
+        several = true;
+    }
+    if several {
+        alpha * latest + complement * level
+    } else {
+        first
+    }
+}
+
+/// statsforecast's `_optimized_ses_forecast(x)[0]`: SES with the constant chosen by
+/// golden-section search over [`ALPHA_BOUNDS`]. NaN for an empty slice.
+pub(super) fn optimized_ses_last(x: &[f64]) -> f64 {
+    ses_last(x.iter().copied(), golden_alpha(x))
+}
+
+/// `golden_section_ses(x, 0.1, 0.3)` (the shared kernel in `models::ses`), bit for bit, in
+/// about half the time.
+///
+/// The search is a chain of dependent SSE evaluations, each limited by the latency of the
+/// SES recursion. Which probe an iteration needs depends on the previous comparison, but
+/// the bracket moves do not depend on the values: so one pass over `x` evaluates the probe
+/// needed now together with the 2 probes the next iteration and the 4 the one after could
+/// need, as 8 independent recursions (one unused) that the CPU runs side by side. Every
+/// probe, SSE value and comparison is the one the plain search computes, so the result is
+/// identical; only independent work is reordered (and some of it wasted).
+pub(super) fn golden_alpha(x: &[f64]) -> f64 {
+    let (lower, upper) = ALPHA_BOUNDS;
+    let ratio = (5.0f64.sqrt() + 1.0) / 2.0;
+    let mut bracket = Bracket {
+        a: lower,
+        b: upper,
+        c: upper - (upper - lower) / ratio,
+        d: lower + (upper - lower) / ratio,
+    };
+    let ahead = |from: Bracket| {
+        let (down, up) = (from.moved(true, ratio), from.moved(false, ratio));
+        let (down_down, down_up) = (down.moved(true, ratio), down.moved(false, ratio));
+        let (up_down, up_up) = (up.moved(true, ratio), up.moved(false, ratio));
+        [down.c, up.d, down_down.c, down_up.d, up_down.c, up_up.d]
+    };
+    let [p1, p2, p3, p4, p5, p6] = ahead(bracket);
+    let [mut fc, mut fd, n1, n2, a1, a2, a3, a4] =
+        sse_lanes(x, [bracket.c, bracket.d, p1, p2, p3, p4, p5, p6]);
+    // SSE of the probes the next iteration (by outcome: down, up) and the one after it
+    // (down-down, down-up, up-down, up-up) would need, when already evaluated.
+    let mut next = Some([n1, n2]);
+    let mut after = Some([a1, a2, a3, a4]);
+    while (bracket.b - bracket.a).abs() >= 1e-12 {
+        let down = if fc < fd {
+            true
+        } else if fd < fc {
+            false
+        } else {
+            break;
+        };
+        bracket = bracket.moved(down, ratio);
+        let outcome = usize::from(!down);
+        let value = match next.take() {
+            Some(values) => {
+                next = after.take().map(|a| [a[2 * outcome], a[2 * outcome + 1]]);
+                values[outcome]
+            }
+            None => {
+                let probe = if down { bracket.c } else { bracket.d };
+                let [p1, p2, p3, p4, p5, p6] = ahead(bracket);
+                let [value, n1, n2, a1, a2, a3, a4, _] =
+                    sse_lanes(x, [probe, p1, p2, p3, p4, p5, p6, probe]);
+                next = Some([n1, n2]);
+                after = Some([a1, a2, a3, a4]);
+                value
+            }
+        };
+        if down {
+            fd = fc;
+            fc = value;
+        } else {
+            fc = fd;
+            fd = value;
+        }
+    }
+    (bracket.b + bracket.a) / 2.0
+}
+
+/// The golden-section bracket `[a, b]` with its inner probes `c < d`.
+#[derive(Clone, Copy)]
+struct Bracket {
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+}
+
+impl Bracket {
+    /// The bracket after one step, in the plain search's exact expressions: `down` drops
+    /// the part above `d` (a new lower probe `c`), otherwise the part below `c` (a new
+    /// upper probe `d`).
+    fn moved(self, down: bool, ratio: f64) -> Self {
+        if down {
+            let b = self.d;
+            Self {
+                a: self.a,
+                b,
+                c: b - (b - self.a) / ratio,
+                d: self.c,
+            }
+        } else {
+            let a = self.c;
+            Self {
+                a,
+                b: self.b,
+                c: self.d,
+                d: a + (self.b - a) / ratio,
+            }
+        }
+    }
+}
+
+/// `ses_sse(alpha, x)` for several constants in one pass, each lane with exactly the shared
+/// kernel's operations (independent recursions, which the compiler may also put in SIMD
+/// registers without changing any lane's rounding).
+fn sse_lanes<const N: usize>(x: &[f64], alphas: [f64; N]) -> [f64; N] {
+    let mut sse = [0.0; N];
+    let Some((&first, rest)) = x.split_first() else {
+        return sse;
+    };
+    let complements = alphas.map(|alpha| 1.0 - alpha);
+    let mut levels = [first; N];
+    let mut previous = first;
+    for &current in rest {
+        for j in 0..N {
+            levels[j] = alphas[j] * previous + complements[j] * levels[j];
+        }
+        for j in 0..N {
+            let error = current - levels[j];
+            sse[j] += error * error;
+        }
+        previous = current;
+    }
+    sse
+}
+
+/// The compiled `chunk_forecast(y, level)` of ADIDA and IMAPA's fitted values: drop the
+/// oldest `len % level` values, sum the rest in consecutive chunks of `level` (left to
+/// right from 0.0), and forecast the sums with the optimised SES. A series shorter than
+/// `level` forecasts its last value, a single chunk its sum. `sums` is scratch space.
+pub(super) fn chunk_forecast(y: &[f64], level: usize, sums: &mut Vec<f64>) -> f64 {
+    let level = level.max(1);
+    let n = y.len();
+    if n < level {
+        return y.last().copied().unwrap_or(f64::NAN);
+    }
+    sums.clear();
+    sums.extend(
+        y[n % level..]
+            .chunks_exact(level)
+            .map(|chunk| chunk.iter().fold(0.0, |sum, &v| sum + v)),
+    );
+    if sums.len() == 1 {
+        return sums[0];
+    }
+    optimized_ses_last(sums)
+}
+
+/// statsforecast's `expand_fitted_demand`: spreads per-demand values over the observations.
+///
+/// `levels[k]` (k >= 1) is the value known after the k-th positive observation. Position
+/// `i >= 1` takes the value after the positive observations among `y[..i]`, carrying it over
+/// zeros; before the first positive observation it is the previous observation itself.
+/// Position 0 is NaN.
+pub(super) fn expand_demand(levels: &[f64], y: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(y.len());
+    out.push(f64::NAN);
+    let mut seen = 0usize;
+    for &previous in y.iter().take(y.len().saturating_sub(1)) {
+        let value = if previous > 0.0 {
+            seen += 1;
+            levels.get(seen).copied().unwrap_or(f64::NAN)
+        } else if seen > 0 {
+            out[out.len() - 1]
+        } else {
+            previous
+        };
+        out.push(value);
+    }
+    out.truncate(y.len());
+    out
+}
+
+/// statsforecast's `expand_fitted_intervals`: as [`expand_demand`] for the values known
+/// after each non-zero observation, with 1 for a zero value and before the first non-zero
+/// observation.
+pub(super) fn expand_intervals(levels: &[f64], y: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(y.len());
+    out.push(f64::NAN);
+    let mut seen = 0usize;
+    for &previous in y.iter().take(y.len().saturating_sub(1)) {
+        let value = if previous != 0.0 {
+            seen += 1;
+            match levels.get(seen).copied() {
+                Some(0.0) => 1.0,
+                Some(level) => level,
+                None => f64::NAN,
+            }
+        } else if seen > 0 {
+            out[out.len() - 1]
+        } else {
+            1.0
+        };
+        out.push(value);
+    }
+    out.truncate(y.len());
+    out
+}
