@@ -25,6 +25,8 @@ DATASETS = {
     "m1_monthly": dict(h=18, m=12, freq="MS"),
     "tourism_monthly": dict(h=24, m=12, freq="MS"),
     "m1_quarterly": dict(h=8, m=4, freq="QS"),
+    # benches/compare/intermittent_panel.py writes it (no test split: no accuracy).
+    "intermittent_100k": dict(h=12, m=12, freq="MS", train="bench-results/intermittent_100k.csv"),
 }
 MODELS = {
     "AutoETS": "AutoETS(season_length={m})",
@@ -35,7 +37,10 @@ MODELS = {
     "SeasonalNaive": "SeasonalNaive(season_length={m})",
     # The baselines statsforecast gives intervals for (it raises on level for the others).
     "Baselines": "Naive();SeasonalNaive(season_length={m});RandomWalkWithDrift();HistoricAverage()",
+    # statsforecast refuses `level` for these without conformal intervals: point forecasts.
+    "Intermittent": "CrostonClassic();CrostonOptimized();CrostonSBA();ADIDA();IMAPA();TSB(alpha_d=0.2, alpha_p=0.2)",
 }
+WITHOUT_LEVELS = {"Intermittent"}
 
 # statsforecast's default aliases that differ from the class name.
 DEFAULT_ALIASES = {"RandomWalkWithDrift": "RWD", "AutoCES": "CES"}
@@ -64,6 +69,8 @@ def read_series(path):
 
 def accuracy(forecast_csv, dataset, aliases):
     cfg = DATASETS[dataset]
+    if not (FIXTURES / f"{dataset}_test.csv").exists():
+        return {alias: (math.nan, math.nan) for alias in aliases}
     train = read_series(FIXTURES / f"{dataset}_train.csv")
     test = read_series(FIXTURES / f"{dataset}_test.csv")
     preds = defaultdict(lambda: defaultdict(list))
@@ -118,7 +125,9 @@ def main():
         exprs = [e.format(**cfg) for e in MODELS[model].split(";")]
         aliases = [re.sub(r"\(.*", "", e) for e in exprs]
         aliases = [DEFAULT_ALIASES.get(a, a) for a in aliases]
-        train = FIXTURES / f"{dataset}_train.csv"
+        train = ROOT / cfg["train"] if "train" in cfg else FIXTURES / f"{dataset}_train.csv"
+        levels = "" if model in WITHOUT_LEVELS else "80,95"
+        level_sql = "" if model in WITHOUT_LEVELS else ", level => [80, 95]"
         label = case
         if args.max_series:
             train = first_series(train, args.max_series, work / f"{dataset}_first{args.max_series}.csv")
@@ -127,10 +136,10 @@ def main():
         sql = work / f"{case}.sql"
         sql.write_text(
             f"COPY (SELECT * FROM forecast((SELECT unique_id, ds, y FROM '{train}'), h => {cfg['h']}, "
-            f"models => '{', '.join(exprs)}', level => [80, 95], freq => '{cfg['freq']}')) "
+            f"models => '{', '.join(exprs)}'{level_sql}, freq => '{cfg['freq']}')) "
             f"TO '{df_out}' STORED AS CSV OPTIONS ('format.has_header' 'true');\n")
         sf_cmd = [args.python, str(ROOT / "benches" / "compare" / "statsforecast_run.py"), str(train), str(sf_out),
-                  cfg["freq"], str(cfg["h"]), ";".join(exprs)]
+                  cfg["freq"], str(cfg["h"]), ";".join(exprs), levels]
         df_cmd = [args.dfcast, "-q", "-f", str(sql)]
         results = {"statsforecast": [], "dfcast": []}
         for _ in range(args.runs):
