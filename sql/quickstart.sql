@@ -36,3 +36,24 @@ SELECT unique_id, ds, round("AutoETS", 1) AS auto_ets,
 FROM forecast('data/air_passengers.csv', h => 6,
               models => 'AutoETS(season_length=12), HoltWinters(season_length=12)', level => [80])
 ORDER BY ds;
+
+-- 6. Anomalies: the months where the passengers fall outside AutoETS's 99% in-sample
+--    bounds, with the probability of a less extreme value.
+SELECT ds, y, round("AutoETS", 1) AS fitted,
+       round("AutoETS-lo-99", 1) AS lo_99, round("AutoETS-hi-99", 1) AS hi_99,
+       round("AutoETS-anomaly-probability", 4) AS probability
+FROM detect_anomalies('data/air_passengers.csv', models => 'AutoETS(season_length=12)', level => 99)
+WHERE "AutoETS-anomaly"
+ORDER BY ds;
+
+-- 7. Score a cross-validation with utilsforecast's metrics (one row per series, cutoff and
+--    metric), then average them per metric: MASE compares across series of any scale,
+--    coverage checks the 80% intervals. (agg => 'mean' averages per cutoff, as utilsforecast
+--    does; the panel's series end on different days, so GROUP BY averages over all of them.)
+SELECT metric, round(avg("SeasonalNaive"), 3) AS seasonal_naive, round(avg("Naive"), 3) AS naive
+FROM evaluate((SELECT * FROM cross_validation('sales', h => 7, n_windows => 2, step_size => 7,
+                                              models => 'SeasonalNaive(season_length=7), Naive()',
+                                              level => [80])),
+              metrics => 'mae, smape, mase(seasonality=7), coverage', train => sales)
+GROUP BY metric
+ORDER BY metric;

@@ -54,8 +54,8 @@ pub use physical::{
 };
 pub use sql::ForecastRelationPlanner;
 
-/// Installs the relation planner (`forecast`, `cross_validation`, `generate_panel`) and
-/// the query planner that executes them on a session state builder.
+/// Installs the relation planner (`forecast`, `cross_validation`, `detect_anomalies`,
+/// `generate_panel`) and the query planner that executes them on a session state builder.
 ///
 /// ```
 /// use datafusion::execution::SessionStateBuilder;

@@ -43,6 +43,17 @@ fn statements() -> Vec<(&'static str, usize)> {
              input_size => 30)",
             3,
         ),
+        (
+            "SELECT * FROM cross_validation('panel', h => 7, n_windows => 2, step_size => 7, \
+             models => 'SeasonalNaive(season_length=7), Naive()', level => [80], input_size => 14, \
+             fitted => true)",
+            3,
+        ),
+        (
+            "SELECT * FROM detect_anomalies('m1', models => 'SeasonalNaive(season_length=12), Naive()', \
+             level => 95, freq => 'MS')",
+            2,
+        ),
     ]
 }
 

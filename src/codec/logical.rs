@@ -24,7 +24,8 @@ use crate::logical::ForecastNode;
 ///
 /// A [`ForecastNode`] is written as its parameters behind a datafusion-forecast marker,
 /// its inputs (the input, and the future input of a forecast with regressors) as
-/// datafusion-proto's own plan nodes; every other node, table provider, file format and function goes to the wrapped codec
+/// datafusion-proto's own plan nodes; `detect_anomalies`' `anomaly_probability` function is
+/// written as the marker alone; every other node, table provider, file format and function goes to the wrapped codec
 /// (Ballista's [`BallistaLogicalExtensionCodec`] by default) unchanged.
 #[derive(Debug)]
 pub struct ForecastLogicalCodec {
@@ -117,10 +118,16 @@ impl LogicalExtensionCodec for ForecastLogicalCodec {
     }
 
     fn try_decode_udf(&self, name: &str, buf: &[u8]) -> Result<Arc<ScalarUDF>> {
+        if wire::is_ours(buf) {
+            return wire::decode_function(name);
+        }
         self.inner.try_decode_udf(name, buf)
     }
 
     fn try_encode_udf(&self, node: &ScalarUDF, buf: &mut Vec<u8>) -> Result<()> {
+        if wire::encode_function(node, buf) {
+            return Ok(());
+        }
         self.inner.try_encode_udf(node, buf)
     }
 

@@ -24,7 +24,8 @@ use crate::physical::ForecastExec;
 /// its inputs (with regressors, the future input too) travel as datafusion-proto's own
 /// plan nodes, and decoding rebuilds the exec (schema, models, plan properties) from the
 /// decoded inputs with
-/// [`ForecastExec::try_new`]. Every other plan, expression and function goes to the
+/// [`ForecastExec::try_new`]. `detect_anomalies`' `anomaly_probability` function is written
+/// as the marker alone. Every other plan, expression and function goes to the
 /// wrapped codec (Ballista's [`BallistaPhysicalExtensionCodec`] by default) unchanged,
 /// so Ballista's own nodes keep their exact wire format.
 ///
@@ -100,10 +101,16 @@ impl PhysicalExtensionCodec for ForecastPhysicalCodec {
     }
 
     fn try_decode_udf(&self, name: &str, buf: &[u8]) -> Result<Arc<ScalarUDF>> {
+        if wire::is_ours(buf) {
+            return wire::decode_function(name);
+        }
         self.inner.try_decode_udf(name, buf)
     }
 
     fn try_encode_udf(&self, node: &ScalarUDF, buf: &mut Vec<u8>) -> Result<()> {
+        if wire::encode_function(node, buf) {
+            return Ok(());
+        }
         self.inner.try_encode_udf(node, buf)
     }
 

@@ -144,6 +144,23 @@ fn statements() -> Vec<String> {
              id_col => 'series', time_col => 'day', target_col => 'sales', level => 95)"
         ),
         format!(
+            "SELECT * FROM cross_validation({daily}, h => 3, models => 'Naive(), HistoricAverage()', \
+             n_windows => 2, step_size => 3, level => [80, 95], fitted => true)"
+        ),
+        format!(
+            "SELECT * FROM cross_validation({custom}, h => 2, models => 'SeasonalNaive(season_length=7), AutoETS()', \
+             n_windows => 3, input_size => 20, refit => false, fitted => true, level => 90, \
+             id_col => 'series', time_col => 'day', target_col => 'sales')"
+        ),
+        format!(
+            "SELECT * FROM detect_anomalies({daily}, models => 'SeasonalNaive(season_length=7), AutoETS(), \
+             ConstantModel(constant=1)', level => 95)"
+        ),
+        format!(
+            "SELECT * FROM detect_anomalies({custom}, models => 'Naive()', fallback_model => 'HistoricAverage()', \
+             freq => 'D', id_col => 'series', time_col => 'day', target_col => 'sales')"
+        ),
+        format!(
             "SELECT * FROM forecast({regressor_input}, h => 7, models => 'ARIMA(order=(1,0,0)), Naive()', \
              level => [80, 95], future => {future})"
         ),
@@ -330,6 +347,7 @@ fn hand_made_params() -> Vec<ForecastParams> {
                 test_size: 11,
                 input_size: None,
                 refit: true,
+                fitted: true,
             }),
             h: 2,
             models: vec!["Naive()".into()],
@@ -345,6 +363,7 @@ fn hand_made_params() -> Vec<ForecastParams> {
                 test_size: 5,
                 input_size: Some(0),
                 refit: false,
+                fitted: false,
             }),
             h: 5,
             models: vec!["Naive()".into(), "SeasonalNaive(season_length=4)".into()],
@@ -358,6 +377,34 @@ fn hand_made_params() -> Vec<ForecastParams> {
             columns,
         },
     ]
+}
+
+/// `detect_anomalies`' function travels as the marker alone, through both codecs; other
+/// functions are left to the wrapped codecs.
+#[test]
+fn the_anomaly_probability_function_round_trips() -> Result<()> {
+    use datafusion_proto::logical_plan::LogicalExtensionCodec;
+
+    let function = crate::sql::anomalies::probability::anomaly_probability();
+    let logical = ForecastLogicalCodec::default();
+    let physical = ForecastPhysicalCodec::default();
+    let mut buf = Vec::new();
+    logical.try_encode_udf(&function, &mut buf)?;
+    assert!(wire::is_ours(&buf));
+    assert_eq!(logical.try_decode_udf(function.name(), &buf)?, function);
+    let mut buf = Vec::new();
+    physical.try_encode_udf(&function, &mut buf)?;
+    assert!(wire::is_ours(&buf));
+    assert_eq!(physical.try_decode_udf(function.name(), &buf)?, function);
+    let error = logical.try_decode_udf("abs", &buf).unwrap_err().to_string();
+    assert!(
+        error.contains("function 'abs' cannot be decoded"),
+        "{error}"
+    );
+    let mut other = Vec::new();
+    logical.try_encode_udf(&datafusion::functions::math::abs(), &mut other)?;
+    assert!(!wire::is_ours(&other));
+    Ok(())
 }
 
 #[test]

@@ -10,10 +10,14 @@
 //! [`ForecastNode`]: crate::logical::ForecastNode
 //! [`ForecastExec`]: crate::physical::ForecastExec
 
+use std::sync::Arc;
+
 use datafusion::common::{DataFusionError, Result};
+use datafusion::logical_expr::ScalarUDF;
 use prost::Message;
 
 use crate::logical::{ColumnNames, CrossValidation, ForecastParams, Freq, Level, Task};
+use crate::sql::anomalies::probability::{AnomalyProbability, anomaly_probability};
 
 /// Starts every payload we write. Its first byte, `d` (0x64), reads as protobuf field 12
 /// with wire type "end group", which no protobuf encoder emits at the start of a message:
@@ -52,6 +56,32 @@ impl NodeKind {
 /// True when `buf` was written by [`encode`].
 pub(crate) fn is_ours(buf: &[u8]) -> bool {
     buf.starts_with(MAGIC)
+}
+
+/// Writes the payload of a scalar function of ours, `detect_anomalies`'
+/// `anomaly_probability`: the marker alone, the function being known by its name (a
+/// payload, unlike a name, keeps decoding away from the session's function registry,
+/// where an application's function of the same name could be found). False, and nothing
+/// written, for any other function.
+pub(crate) fn encode_function(function: &ScalarUDF, buf: &mut Vec<u8>) -> bool {
+    if !function.inner().is::<AnomalyProbability>() {
+        return false;
+    }
+    buf.extend_from_slice(MAGIC);
+    true
+}
+
+/// The function of ours named `name`, whose payload [`encode_function`] wrote.
+pub(crate) fn decode_function(name: &str) -> Result<Arc<ScalarUDF>> {
+    let function = anomaly_probability();
+    if function.name() != name {
+        return Err(DataFusionError::Plan(format!(
+            "function '{name}' cannot be decoded: this build of datafusion-forecast has no \
+             function of that name (deploy the same version on the client, the scheduler and \
+             every executor)"
+        )));
+    }
+    Ok(function)
 }
 
 /// Writes `params` as a `kind` payload.
@@ -161,6 +191,8 @@ struct CrossValidationMessage {
     input_size: Option<u64>,
     #[prost(bool, optional, tag = "5")]
     refit: Option<bool>,
+    #[prost(bool, optional, tag = "6")]
+    fitted: Option<bool>,
 }
 
 #[derive(Clone, PartialEq, Message)]
@@ -212,6 +244,7 @@ impl ParamsMessage {
                 test_size: Some(cv.test_size as u64),
                 input_size: cv.input_size.map(|n| n as u64),
                 refit: Some(cv.refit),
+                fitted: Some(cv.fitted),
             }),
         };
         let freq = params.freq.map(|freq| FreqMessage {
@@ -270,6 +303,9 @@ impl ParamsMessage {
                 refit: cv
                     .refit
                     .ok_or_else(|| missing("params.task.cross_validation.refit"))?,
+                fitted: cv
+                    .fitted
+                    .ok_or_else(|| missing("params.task.cross_validation.fitted"))?,
             }),
         };
         if self.models.is_empty() {
@@ -334,6 +370,7 @@ pub(crate) mod tests {
                 test_size: 3,
                 input_size: None,
                 refit: true,
+                fitted: false,
             }),
             h: 2,
             models: vec!["Naive()".into()],
@@ -424,6 +461,16 @@ pub(crate) mod tests {
                     }
                 },
                 "params.task.cross_validation.refit",
+            ),
+            (
+                |n| {
+                    if let Some(TaskMessage::CrossValidation(cv)) =
+                        n.params.as_mut().unwrap().task.as_mut()
+                    {
+                        cv.fitted = None;
+                    }
+                },
+                "params.task.cross_validation.fitted",
             ),
             (
                 |n| {

@@ -12,7 +12,10 @@ pub(crate) use node::{check_inputs, fmt_params, fmt_regressors, regressor_names}
 pub(crate) use offset::NANOS_PER_DAY;
 pub use offset::{Anchor, DayOfMonth, Offset};
 pub(crate) use schema::parse_specs;
-pub use schema::{format_level, interval_column_names, output_schema};
+pub use schema::{
+    FORECAST, HISTORY, TIME_SERIES_TYPE, anomaly_column_name, anomaly_probability_column_name,
+    format_level, interval_column_names, output_schema,
+};
 
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
@@ -43,6 +46,22 @@ pub struct CrossValidation {
     pub input_size: Option<usize>,
     /// Refit at every window (`true`), or fit once and apply `forward` afterwards.
     pub refit: bool,
+    /// Also return each window's in-sample fitted values (history rows).
+    pub fitted: bool,
+}
+
+impl CrossValidation {
+    /// The windows' cutoffs in a series of `n > test_size` observations: each the number of
+    /// observations before the window.
+    pub fn cutoffs(&self, n: usize) -> impl Iterator<Item = usize> + use<> {
+        let (first, step) = (n - self.test_size, self.step_size);
+        (0..self.n_windows).map(move |w| first + w * step)
+    }
+
+    /// The first training observation of the window with cutoff `cut`.
+    pub fn train_start(&self, cut: usize) -> usize {
+        self.input_size.map_or(0, |size| cut.saturating_sub(size))
+    }
 }
 
 /// A prediction-interval level in percent, in (0, 100).

@@ -268,6 +268,9 @@ pub(crate) fn fmt_params(params: &ForecastParams, f: &mut fmt::Formatter) -> fmt
             if !cv.refit {
                 write!(f, ", refit=false")?;
             }
+            if cv.fitted {
+                write!(f, ", fitted=true")?;
+            }
         }
     }
     if let Some(fallback) = &params.fallback_model {

@@ -9,6 +9,13 @@ use datafusion::common::{Result, plan_err};
 use super::{ForecastParams, Level, Task};
 use crate::models::{ModelSpec, build_model, parse_model_specs};
 
+/// The column of `fitted => true` outputs that tells in-sample rows from forecast rows.
+pub const TIME_SERIES_TYPE: &str = "time_series_type";
+/// [`TIME_SERIES_TYPE`] of an in-sample row: an observation with its fitted values.
+pub const HISTORY: &str = "history";
+/// [`TIME_SERIES_TYPE`] of a forecast row.
+pub const FORECAST: &str = "forecast";
+
 /// Formats a level as statsforecast prints it: `80`, `95`, `99.5`.
 pub fn format_level(level: f64) -> String {
     if level.fract() == 0.0 {
@@ -29,6 +36,17 @@ pub fn interval_column_names(alias: &str, levels: &[Level]) -> Vec<String> {
         .iter()
         .map(|l| format!("{alias}-hi-{}", format_level(l.0)));
     lo.chain(hi).collect()
+}
+
+/// `<alias>-anomaly`: whether an observation lies outside the model's fitted bounds.
+pub fn anomaly_column_name(alias: &str) -> String {
+    format!("{alias}-anomaly")
+}
+
+/// `<alias>-anomaly-probability`: the probability of a value less extreme than the
+/// observation under the model's Gaussian fitted bounds.
+pub fn anomaly_probability_column_name(alias: &str) -> String {
+    format!("{alias}-anomaly-probability")
 }
 
 /// The model columns of every model, in order: the alias then its interval columns when
@@ -66,6 +84,8 @@ pub(crate) fn parse_specs(models: &[String]) -> Result<Vec<ModelSpec>> {
 /// - forecast with fitted: `id, ds, time_series_type, y, <model columns>`, one
 ///   `history` row per observation then one `forecast` row per step
 /// - cross_validation: `id, ds, cutoff, y, <model columns>`
+/// - cross_validation with fitted: `id, ds, cutoff, time_series_type, y, <model columns>`,
+///   per window its `history` rows (the training rows) then its `forecast` rows
 pub fn output_schema(
     params: &ForecastParams,
     id_type: &DataType,
@@ -79,11 +99,14 @@ pub fn output_schema(
     match &params.task {
         Task::Forecast { fitted: false } => {}
         Task::Forecast { fitted: true } => {
-            fields.push(Field::new("time_series_type", DataType::Utf8, false));
+            fields.push(Field::new(TIME_SERIES_TYPE, DataType::Utf8, false));
             fields.push(Field::new(&cols.target, DataType::Float64, true));
         }
-        Task::CrossValidation(_) => {
+        Task::CrossValidation(cv) => {
             fields.push(Field::new("cutoff", time_type.clone(), false));
+            if cv.fitted {
+                fields.push(Field::new(TIME_SERIES_TYPE, DataType::Utf8, false));
+            }
             fields.push(Field::new(&cols.target, DataType::Float64, true));
         }
     }

@@ -61,7 +61,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::random::quantiles;
-use super::{Band, FittedModel, Forecast, ForecastOutput, Model, ModelError, Regressors};
+use super::{
+    Band, FittedModel, Forecast, ForecastOutput, InSampleBounds, Model, ModelError, Regressors,
+};
 
 /// How conformity scores become bounds (statsforecast's `ConformalIntervals.method`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -248,6 +250,15 @@ impl Model for Conformal {
 
     fn has_fitted(&self) -> bool {
         self.inner.has_fitted()
+    }
+
+    /// The wrapped model's own: conformal scores bound only the forecasts.
+    fn in_sample_bounds(&self) -> InSampleBounds {
+        if self.inner.has_intervals() {
+            self.inner.in_sample_bounds()
+        } else {
+            InSampleBounds::None
+        }
     }
 
     fn has_forward(&self) -> bool {

@@ -355,3 +355,63 @@ fn every_model_takes_conformal_intervals() {
         }
     }
 }
+
+/// `in_sample_bounds` says what `predict_in_sample` gives, for every model and for every
+/// model wrapped in conformal intervals (which bound only the forecasts): no bands, bands
+/// equal to the fitted values, or `fitted ∓ z · σ` with one `σ` for the series.
+#[test]
+fn in_sample_bounds_describe_the_fitted_bands() {
+    use super::{
+        CLASSES_WITH_IN_SAMPLE_BOUNDS, ConformalIntervals, ConformalMethod, InSampleBounds,
+        with_conformal_intervals,
+    };
+    use crate::models::intervals::level_multiplier;
+
+    for model in models() {
+        let name = model.class_name();
+        let listed = CLASSES_WITH_IN_SAMPLE_BOUNDS.contains(&name);
+        assert_eq!(
+            model.in_sample_bounds() != InSampleBounds::None,
+            listed,
+            "{name}"
+        );
+    }
+
+    let y = &series()[0];
+    let settings = ConformalIntervals::new(3, 2, ConformalMethod::Distribution).unwrap();
+    let wrapped = models()
+        .into_iter()
+        .map(|model| with_conformal_intervals(model, settings));
+    for model in models().into_iter().chain(wrapped) {
+        let name = model.class_name();
+        let Some(fitted) = model.forecast(y, 3, &LEVELS, true).unwrap().fitted else {
+            assert_eq!(model.in_sample_bounds(), InSampleBounds::None, "{name}");
+            continue;
+        };
+        match model.in_sample_bounds() {
+            InSampleBounds::None => assert!(fitted.intervals.is_empty(), "{name}"),
+            InSampleBounds::ZeroWidth => {
+                for band in &fitted.intervals {
+                    assert!(same(&band.lo, &fitted.mean) && same(&band.hi, &fitted.mean));
+                }
+            }
+            InSampleBounds::Gaussian => {
+                assert_eq!(fitted.intervals.len(), LEVELS.len(), "{name}");
+                let mut sigmas = Vec::new();
+                for band in &fitted.intervals {
+                    let z = level_multiplier(band.level);
+                    for ((lo, hi), mean) in band.lo.iter().zip(&band.hi).zip(&fitted.mean) {
+                        if mean.is_finite() {
+                            assert!((hi - mean - (mean - lo)).abs() < 1e-9, "{name}");
+                            sigmas.push((hi - lo) / (2.0 * z));
+                        }
+                    }
+                }
+                let (min, max) = sigmas.iter().fold((f64::INFINITY, 0.0_f64), |(lo, hi), s| {
+                    (lo.min(*s), hi.max(*s))
+                });
+                assert!(max - min <= 1e-9 * max, "{name}: sigma from {min} to {max}");
+            }
+        }
+    }
+}

@@ -71,6 +71,41 @@ impl Forecast {
     }
 }
 
+/// The bounds a model gives its in-sample values (`predict_in_sample` with levels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InSampleBounds {
+    /// None: the fitted values come without bounds.
+    None,
+    /// Zero width: `lo = hi = fitted` (the constant models).
+    ZeroWidth,
+    /// Gaussian: `fitted ∓ z · σ` with `z = Φ⁻¹(0.5 + level / 200)` and one `σ` per series.
+    Gaussian,
+}
+
+/// The classes whose fitted values have bounds ([`Model::in_sample_bounds`] is not
+/// [`InSampleBounds::None`]); `MSTL` has its trend forecaster's.
+pub const CLASSES_WITH_IN_SAMPLE_BOUNDS: &[&str] = &[
+    "Naive",
+    "SeasonalNaive",
+    "RandomWalkWithDrift",
+    "HistoricAverage",
+    "ConstantModel",
+    "ZeroModel",
+    "AutoETS",
+    "Holt",
+    "HoltWinters",
+    "AutoARIMA",
+    "ARIMA",
+    "AutoRegressive",
+    "AutoTheta",
+    "Theta",
+    "OptimizedTheta",
+    "DynamicTheta",
+    "DynamicOptimizedTheta",
+    "AutoCES",
+    "MSTL",
+];
+
 /// What [`Model::forecast`] returns: the future values and, when asked, the in-sample ones.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForecastOutput {
@@ -99,6 +134,17 @@ pub trait Model: Send + Sync + std::fmt::Debug {
 
     /// Whether in-sample fitted values exist for this model.
     fn has_fitted(&self) -> bool;
+
+    /// The bounds of the in-sample values. Every model with intervals and fitted values
+    /// bounds them as statsforecast's `_add_fitted_pi` does, `fitted ∓ z · σ`; a model whose
+    /// in-sample bounds have another form overrides this.
+    fn in_sample_bounds(&self) -> InSampleBounds {
+        if self.has_intervals() && self.has_fitted() {
+            InSampleBounds::Gaussian
+        } else {
+            InSampleBounds::None
+        }
+    }
 
     /// Whether [`FittedModel::forward`] is available (needed by `refit => false`).
     fn has_forward(&self) -> bool {

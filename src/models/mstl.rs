@@ -10,8 +10,8 @@ use super::error::ensure_finite_series;
 use super::spec::{ModelSpec, ParamValue, SpecError, build_model};
 use super::stl::{Mstl as Decomposition, StlParams, mstl};
 use super::{
-    Band, ConformalIntervals, FittedModel, Forecast, ForecastOutput, Model, ModelError, Regressors,
-    with_conformal_intervals,
+    Band, ConformalIntervals, FittedModel, Forecast, ForecastOutput, InSampleBounds, Model,
+    ModelError, Regressors, with_conformal_intervals,
 };
 
 /// `MSTL(season_length, trend_forecaster, stl_kwargs)`.
@@ -266,6 +266,11 @@ impl Model for Mstl {
 
     fn has_fitted(&self) -> bool {
         self.trend.has_fitted()
+    }
+
+    /// The trend forecaster's, shifted by the seasonal components.
+    fn in_sample_bounds(&self) -> InSampleBounds {
+        self.trend.in_sample_bounds()
     }
 
     fn has_forward(&self) -> bool {

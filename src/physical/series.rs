@@ -6,11 +6,12 @@
 //! series, as bad input does; only a model that cannot fit a series is a per-series
 //! outcome (NULL values or the fallback model).
 
+use std::ops::Range;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::logical::{CrossValidation, ForecastParams, Task};
-use crate::models::{FittedModel, Forecast, Model, ModelError, Regressors};
+use crate::models::{FittedModel, Forecast, ForecastOutput, Model, ModelError, Regressors};
 
 use super::future::FutureValues;
 use super::time::{Step, TimeKind};
@@ -49,6 +50,25 @@ pub(crate) struct Series {
     pub(crate) future: Option<FutureValues>,
 }
 
+/// Where one cross-validation window reads and writes: its training rows `begin..cut` of
+/// the series, and its first output rows.
+struct Window {
+    begin: usize,
+    cut: usize,
+    /// First history row (with fitted values).
+    history: Option<usize>,
+    /// First forecast row.
+    forecast: usize,
+}
+
+/// A model fitted in an earlier window (`refit => false`), with what the model that
+/// fitted it (the model or the fallback) gives.
+struct WindowFit {
+    model: Box<dyn FittedModel>,
+    has_intervals: bool,
+    has_fitted: bool,
+}
+
 /// What happened to one model on one series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {
@@ -65,8 +85,8 @@ pub(crate) struct SeriesRows {
     pub(crate) cutoff: Vec<i64>,
     /// `y` per row (cross-validation, and fitted history rows; NaN marks "no value").
     pub(crate) y: Vec<Option<f64>>,
-    /// Number of leading history rows (forecast with fitted values).
-    pub(crate) history_rows: usize,
+    /// The rows that are history (in-sample) rows, ascending; the others are forecasts.
+    pub(crate) history: Vec<Range<usize>>,
     /// One vector per model column, each as long as `ds`.
     pub(crate) values: Vec<Vec<Option<f64>>>,
     /// Per model: outcome and time spent.
@@ -100,7 +120,14 @@ impl SeriesRunner {
             Task::Forecast { fitted: false } => h,
             // A series too short for the windows is an error, with no output.
             Task::CrossValidation(cv) if n <= cv.test_size => 0,
-            Task::CrossValidation(cv) => h.saturating_mul(cv.n_windows),
+            Task::CrossValidation(cv) => {
+                let forecasts = h.saturating_mul(cv.n_windows);
+                if !cv.fitted {
+                    return forecasts;
+                }
+                let history: usize = cv.cutoffs(n).map(|cut| cut - cv.train_start(cut)).sum();
+                forecasts.saturating_add(history)
+            }
         }
     }
 
@@ -255,7 +282,7 @@ impl SeriesRunner {
         if fitted {
             rows.ds.extend_from_slice(&series.ds);
             rows.y.extend(series.y.iter().map(|v| Some(*v)));
-            rows.history_rows = n;
+            rows.history.push(0..n);
         }
         rows.ds.extend(future_ds);
         rows.y.extend(std::iter::repeat_n(None, h));
@@ -310,78 +337,73 @@ impl SeriesRunner {
             ));
         }
         let mut rows = SeriesRows::default();
-        let cutoffs: Vec<usize> = (0..cv.n_windows)
-            .map(|w| n - cv.test_size + w * cv.step_size)
+        let windows: Vec<Window> = cv
+            .cutoffs(n)
+            .map(|cut| {
+                let begin = cv.train_start(cut);
+                let history = if cv.fitted {
+                    let start = rows.ds.len();
+                    rows.ds.extend_from_slice(&series.ds[begin..cut]);
+                    rows.y.extend(series.y[begin..cut].iter().map(|v| Some(*v)));
+                    rows.history.push(start..rows.ds.len());
+                    Some(start)
+                } else {
+                    None
+                };
+                let forecast = rows.ds.len();
+                rows.ds.extend_from_slice(&series.ds[cut..cut + h]);
+                rows.y
+                    .extend(series.y[cut..cut + h].iter().map(|v| Some(*v)));
+                let cutoff = series.ds[cut - 1];
+                rows.cutoff.resize(rows.ds.len(), cutoff);
+                Window {
+                    begin,
+                    cut,
+                    history,
+                    forecast,
+                }
+            })
             .collect();
-        for &cut in &cutoffs {
-            rows.ds.extend_from_slice(&series.ds[cut..cut + h]);
-            rows.cutoff
-                .extend(std::iter::repeat_n(series.ds[cut - 1], h));
-            rows.y
-                .extend(series.y[cut..cut + h].iter().map(|v| Some(*v)));
-        }
         for planned in &self.models {
             let start = Instant::now();
             let width = self.width(planned);
-            let mut columns = vec![vec![None; cutoffs.len() * h]; width];
+            let mut columns = vec![vec![None; rows.ds.len()]; width];
             let mut worst = Outcome::Fitted;
-            let mut fitted_model = None;
-            for (w, &cut) in cutoffs.iter().enumerate() {
-                let begin = cv.input_size.map_or(0, |size| cut.saturating_sub(size));
-                let train = &series.y[begin..cut];
-                let x = rows_of(&series.x, begin..cut);
-                let x_future = rows_of(&series.x, cut..cut + h);
+            let mut previous = None;
+            for window in &windows {
+                let train = &series.y[window.begin..window.cut];
+                let x = rows_of(&series.x, window.begin..window.cut);
+                let x_future = rows_of(&series.x, window.cut..window.cut + h);
                 let (result, outcome) = if cv.refit {
                     self.with_fallback(planned, |model| {
-                        model
-                            .forecast_with_regressors(train, &x, &x_future, h, &self.levels, false)
-                            .map(|o| o.forecast)
+                        model.forecast_with_regressors(
+                            train,
+                            &x,
+                            &x_future,
+                            h,
+                            &self.levels,
+                            cv.fitted,
+                        )
                     })
                 } else {
-                    let levels = if planned.model.has_intervals() {
-                        &self.levels[..]
-                    } else {
-                        &[]
-                    };
-                    let result = match fitted_model.take() {
-                        None => self.with_fallback(planned, |model| {
-                            let levels = if model.has_intervals() { levels } else { &[] };
-                            model.fit_with_regressors(train, &x).map(|m| {
-                                let forecast = m.predict_with_regressors(h, &x_future, levels);
-                                (m, forecast)
-                            })
-                        }),
-                        Some(model) => {
-                            let model: Box<dyn FittedModel> = model;
-                            (
-                                model
-                                    .forward_with_regressors(train, &x)
-                                    .map(|m| {
-                                        let forecast =
-                                            m.predict_with_regressors(h, &x_future, levels);
-                                        (m, forecast)
-                                    })
-                                    .map_err(|e| e.to_string()),
-                                Outcome::Fitted,
-                            )
-                        }
-                    };
-                    match result {
-                        (Ok((model, forecast)), outcome) => {
-                            fitted_model = Some(model);
-                            (Ok(forecast), outcome)
-                        }
-                        (Err(e), outcome) => (Err(e), outcome),
-                    }
+                    self.fit_or_forward(planned, &mut previous, train, &x, &x_future, cv.fitted)
                 };
                 match result {
-                    Ok(forecast) => {
-                        place(&mut columns, w * h, &forecast, planned.with_intervals);
+                    Ok(output) => {
+                        if let (Some(offset), Some(in_sample)) = (window.history, &output.fitted) {
+                            place(&mut columns, offset, in_sample, planned.with_intervals);
+                        }
+                        place(
+                            &mut columns,
+                            window.forecast,
+                            &output.forecast,
+                            planned.with_intervals,
+                        );
                         if outcome == Outcome::Fitted
                             && let Some(note) =
-                                missing_conformal_bounds(planned, train.len(), &forecast)
+                                missing_conformal_bounds(planned, train.len(), &output.forecast)
                         {
-                            clear_bounds(&mut columns, w * h, h);
+                            clear_bounds(&mut columns, window.forecast, h);
                             rows.notes.push((planned.alias.clone(), note));
                         }
                     }
@@ -393,6 +415,58 @@ impl SeriesRunner {
             rows.outcomes.push((worst, start.elapsed()));
         }
         Ok(rows)
+    }
+
+    /// One window of `refit => false`: the first window fits the model (or the fallback),
+    /// each later one applies the previous window's fit to its training rows (`forward`).
+    fn fit_or_forward(
+        &self,
+        planned: &PlannedModel,
+        previous: &mut Option<WindowFit>,
+        train: &[f64],
+        x: &Regressors,
+        x_future: &Regressors,
+        fitted: bool,
+    ) -> (Result<ForecastOutput, String>, Outcome) {
+        let outputs = |fit: &WindowFit| {
+            let levels = if fit.has_intervals {
+                &self.levels[..]
+            } else {
+                &[]
+            };
+            ForecastOutput {
+                forecast: fit
+                    .model
+                    .predict_with_regressors(self.params.h, x_future, levels),
+                fitted: (fitted && fit.has_fitted).then(|| fit.model.predict_in_sample(levels)),
+            }
+        };
+        let (result, outcome) = match previous.take() {
+            None => self.with_fallback(planned, |model| {
+                model
+                    .fit_with_regressors(train, x)
+                    .map(|fitted_model| WindowFit {
+                        model: fitted_model,
+                        has_intervals: model.has_intervals(),
+                        has_fitted: model.has_fitted(),
+                    })
+            }),
+            Some(fit) => (
+                fit.model
+                    .forward_with_regressors(train, x)
+                    .map(|model| WindowFit { model, ..fit })
+                    .map_err(|e| e.to_string()),
+                Outcome::Fitted,
+            ),
+        };
+        match result {
+            Ok(fit) => {
+                let output = outputs(&fit);
+                *previous = Some(fit);
+                (Ok(output), outcome)
+            }
+            Err(e) => (Err(e), outcome),
+        }
     }
 
     /// Runs `call` on the model, then on the fallback model when the first fails.
@@ -441,9 +515,6 @@ fn worse(a: Outcome, b: Outcome) -> Outcome {
     }
 }
 
-/// Writes a forecast into a model's columns from row `offset`: the mean, then the lower
-/// bounds for levels descending, then the upper bounds ascending. Bands the model did not
-/// give stay NULL.
 /// Why a conformal model's bounds are missing: it gives NaN bounds (where statsforecast
 /// raises for the whole call) when the series is too short for its windows or a window
 /// could not be refitted. `None` when the bounds are there.
@@ -478,6 +549,9 @@ fn clear_bounds(columns: &mut [Vec<Option<f64>>], offset: usize, len: usize) {
     }
 }
 
+/// Writes a forecast into a model's columns from row `offset`: the mean, then the lower
+/// bounds for levels descending, then the upper bounds ascending. Bands the model did not
+/// give stay NULL.
 fn place(
     columns: &mut [Vec<Option<f64>>],
     offset: usize,

@@ -23,7 +23,7 @@ use super::metrics::ForecastMetrics;
 use super::progress::Progress;
 use super::series::{Series, SeriesRows, SeriesRunner};
 use super::time::cast_exact;
-use crate::logical::Task;
+use crate::logical::{FORECAST, HISTORY, Task};
 
 /// Complete series are handed to the models in chunks of at most this many series, or
 /// the input rows or output bytes the partition's working memory holds
@@ -338,35 +338,23 @@ impl ForecastStream {
         let mut columns: Vec<ArrayRef> = vec![take(&ids, &indices, None)?];
         let time_kind = &self.runner.time_kind;
         columns.push(time_kind.to_array(rows.iter().flat_map(|r| r.ds.iter().copied()).collect())?);
-        match &self.runner.params.task {
-            Task::Forecast { fitted: false } => {}
-            Task::Forecast { fitted: true } => {
-                let mut kinds = StringBuilder::with_capacity(total, total * 8);
-                for r in rows {
-                    for i in 0..r.ds.len() {
-                        kinds.append_value(if i < r.history_rows {
-                            "history"
-                        } else {
-                            "forecast"
-                        });
-                    }
-                }
-                columns.push(Arc::new(kinds.finish()));
-                columns.push(float_column(
-                    rows.iter().flat_map(|r| r.y.iter().copied()),
-                    total,
-                ));
-            }
-            Task::CrossValidation(_) => {
-                columns.push(
-                    time_kind
-                        .to_array(rows.iter().flat_map(|r| r.cutoff.iter().copied()).collect())?,
-                );
-                columns.push(float_column(
-                    rows.iter().flat_map(|r| r.y.iter().copied()),
-                    total,
-                ));
-            }
+        let (cutoff, fitted) = match &self.runner.params.task {
+            Task::Forecast { fitted } => (false, *fitted),
+            Task::CrossValidation(cv) => (true, cv.fitted),
+        };
+        if cutoff {
+            columns.push(
+                time_kind.to_array(rows.iter().flat_map(|r| r.cutoff.iter().copied()).collect())?,
+            );
+        }
+        if fitted {
+            columns.push(time_series_types(rows, total));
+        }
+        if cutoff || fitted {
+            columns.push(float_column(
+                rows.iter().flat_map(|r| r.y.iter().copied()),
+                total,
+            ));
         }
         for c in 0..self.runner.value_columns() {
             columns.push(float_column(
@@ -377,6 +365,27 @@ impl ForecastStream {
         let batch = RecordBatch::try_new(Arc::clone(&self.schema), columns)?;
         Ok(batch.record_output(&self.metrics.baseline))
     }
+}
+
+/// `history` for the in-sample rows, `forecast` for the others.
+fn time_series_types(rows: &[SeriesRows], total: usize) -> ArrayRef {
+    let mut kinds = StringBuilder::with_capacity(total, total * FORECAST.len());
+    for r in rows {
+        let mut next = 0;
+        for history in &r.history {
+            for _ in next..history.start {
+                kinds.append_value(FORECAST);
+            }
+            for _ in history.clone() {
+                kinds.append_value(HISTORY);
+            }
+            next = history.end;
+        }
+        for _ in next..r.ds.len() {
+            kinds.append_value(FORECAST);
+        }
+    }
+    Arc::new(kinds.finish())
 }
 
 fn value_or_nan(values: &datafusion::arrow::array::Float64Array, row: usize) -> f64 {

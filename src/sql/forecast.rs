@@ -6,7 +6,7 @@ use std::sync::{Arc, Weak};
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::TableReference;
-use datafusion::common::{Column, DFSchema, Result, not_impl_err, plan_datafusion_err, plan_err};
+use datafusion::common::{Column, DFSchema, Result, plan_datafusion_err, plan_err};
 use datafusion::datasource::provider_as_source;
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::planner::RelationPlannerContext;
@@ -30,7 +30,7 @@ use crate::models::{
 };
 use crate::physical::time::freq_fits;
 
-type Session = Weak<RwLock<SessionState>>;
+pub(super) type Session = Weak<RwLock<SessionState>>;
 
 const COMMON_ARGS: &[&str] = &[
     "h",
@@ -80,11 +80,6 @@ pub(super) fn plan_cross_validation(
     only_the_input_is_positional("cross_validation", &args)?;
     let allowed: Vec<&str> = COMMON_ARGS.iter().chain(CV_ARGS).copied().collect();
     args.check_names(&allowed)?;
-    if args.bool("fitted")?.unwrap_or(false) {
-        return not_impl_err!(
-            "cross_validation: fitted => true is not supported; use forecast(..., fitted => true)"
-        );
-    }
     let h = args.required_positive_int("h")?;
     let step_size = args.positive_int("step_size")?.unwrap_or(1);
     let n_windows_arg = args.positive_int("n_windows")?;
@@ -116,6 +111,7 @@ pub(super) fn plan_cross_validation(
         test_size,
         input_size: args.positive_int("input_size")?,
         refit: args.bool("refit")?.unwrap_or(true),
+        fitted: args.bool("fitted")?.unwrap_or(false),
     };
     plan(
         args,
@@ -134,28 +130,7 @@ fn plan(
     task: Task,
 ) -> Result<LogicalPlan> {
     let h = args.required_positive_int("h")?;
-    let models_text = args.string("models")?.ok_or_else(|| {
-        plan_datafusion_err!(
-            "{function}: missing required argument 'models', e.g. models => 'Naive(), SeasonalNaive(season_length=7)'"
-        )
-    })?;
-    let specs = parse_specs(function, "models", &models_text)?;
-    if specs.is_empty() {
-        return plan_err!("{function}: argument 'models' names no model");
-    }
-    let fallback = match args.string("fallback_model")? {
-        None => None,
-        Some(text) => {
-            let mut parsed = parse_specs(function, "fallback_model", &text)?;
-            if parsed.len() != 1 {
-                return plan_err!(
-                    "{function}: argument 'fallback_model' must name exactly one model, got {}",
-                    parsed.len()
-                );
-            }
-            Some(parsed.remove(0))
-        }
-    };
+    let (specs, fallback) = parse_models(function, &args)?;
     let levels = parse_levels(function, args.numbers("level")?)?;
     let specs = match args.string("prediction_intervals")? {
         None => specs,
@@ -187,6 +162,76 @@ fn plan(
             );
         }
     }
+    let spec = NodeSpec {
+        task,
+        h,
+        models: specs,
+        fallback,
+        levels,
+        regressor_users,
+    };
+    plan_node(&args, ctx, session, function, spec)
+}
+
+/// The models of `models => '..'` and the model of `fallback_model => '..'`.
+pub(super) fn parse_models(
+    function: &str,
+    args: &Args,
+) -> Result<(Vec<ModelSpec>, Option<ModelSpec>)> {
+    let models_text = args.string("models")?.ok_or_else(|| {
+        plan_datafusion_err!(
+            "{function}: missing required argument 'models', e.g. models => 'Naive(), SeasonalNaive(season_length=7)'"
+        )
+    })?;
+    let specs = parse_specs(function, "models", &models_text)?;
+    if specs.is_empty() {
+        return plan_err!("{function}: argument 'models' names no model");
+    }
+    let fallback = match args.string("fallback_model")? {
+        None => None,
+        Some(text) => {
+            let mut parsed = parse_specs(function, "fallback_model", &text)?;
+            if parsed.len() != 1 {
+                return plan_err!(
+                    "{function}: argument 'fallback_model' must name exactly one model, got {}",
+                    parsed.len()
+                );
+            }
+            Some(parsed.remove(0))
+        }
+    };
+    Ok((specs, fallback))
+}
+
+/// What the node computes, from the arguments.
+pub(super) struct NodeSpec {
+    pub(super) task: Task,
+    pub(super) h: usize,
+    pub(super) models: Vec<ModelSpec>,
+    pub(super) fallback: Option<ModelSpec>,
+    pub(super) levels: Vec<Level>,
+    /// Aliases of the models that read the input's other columns as regressors.
+    pub(super) regressor_users: Vec<String>,
+}
+
+/// Plans the input, projected to `(id, ds, y, regressors...)`, the `future` input and the
+/// [`ForecastNode`]; reads the `id_col`, `time_col`, `target_col`, `freq` and `future`
+/// arguments.
+pub(super) fn plan_node(
+    args: &Args,
+    ctx: &mut dyn RelationPlannerContext,
+    session: Option<&Session>,
+    function: &'static str,
+    spec: NodeSpec,
+) -> Result<LogicalPlan> {
+    let NodeSpec {
+        task,
+        h,
+        models: specs,
+        fallback,
+        levels,
+        regressor_users,
+    } = spec;
     let columns = ColumnNames {
         id: args.string("id_col")?.unwrap_or_else(|| "unique_id".into()),
         time: args.string("time_col")?.unwrap_or_else(|| "ds".into()),
@@ -194,7 +239,7 @@ fn plan(
     };
     let freq_text = args.string("freq")?;
 
-    let input = plan_input(function, &args, ctx, session)?;
+    let input = plan_input(function, args, ctx, session)?;
     let (id, time, target) = resolve_columns(function, input.schema(), &columns)?;
     let freq = match freq_text {
         None => None,
@@ -278,7 +323,7 @@ fn parse_specs(function: &str, argument: &str, text: &str) -> Result<Vec<ModelSp
     parse_model_specs(text).map_err(|e| plan_datafusion_err!("{function}: {argument}: {e}"))
 }
 
-fn parse_levels(function: &str, levels: Option<Vec<f64>>) -> Result<Vec<Level>> {
+pub(super) fn parse_levels(function: &str, levels: Option<Vec<f64>>) -> Result<Vec<Level>> {
     let mut levels = levels.unwrap_or_default();
     for level in &levels {
         if !(*level > 0.0 && *level < 100.0) {
@@ -312,7 +357,7 @@ fn parse_freq(function: &str, text: &str, time_type: &DataType) -> Result<Freq> 
 }
 
 /// Plans the first argument, the input.
-fn plan_input(
+pub(super) fn plan_input(
     function: &str,
     args: &Args,
     ctx: &mut dyn RelationPlannerContext,
@@ -333,7 +378,7 @@ fn plan_input(
 
 /// Plans a relation argument (`what`: "the first argument", "argument 'future'"): a
 /// parenthesised query, a table name in quotes, or a bare table name.
-fn plan_relation(
+pub(super) fn plan_relation(
     function: &str,
     what: &str,
     expr: &SqlExpr,

@@ -1,10 +1,13 @@
 //! SQL surface: a [`RelationPlanner`] that plans `forecast(...)`,
-//! `cross_validation(...)` and `generate_panel(...)` in a FROM clause.
+//! `cross_validation(...)`, `detect_anomalies(...)`, `evaluate(...)` and `generate_panel(...)`
+//! in a FROM clause.
 //!
 //! A relation planner (rather than a plain table function) is what lets the first
 //! argument be any parenthesised query.
 
+pub(crate) mod anomalies;
 mod args;
+mod evaluate;
 mod forecast;
 mod panel;
 mod regressors;
@@ -70,6 +73,14 @@ impl RelationPlanner for ForecastRelationPlanner {
             "cross_validation" => {
                 let args = Args::new("cross_validation", table_args.args.clone())?;
                 forecast::plan_cross_validation(args, ctx, self.session.as_ref())?
+            }
+            "evaluate" => {
+                let args = Args::new("evaluate", table_args.args.clone())?;
+                evaluate::plan_evaluate(args, ctx, self.session.as_ref())?
+            }
+            "detect_anomalies" => {
+                let args = Args::new("detect_anomalies", table_args.args.clone())?;
+                anomalies::plan_detect_anomalies(args, ctx, self.session.as_ref())?
             }
             "generate_panel" => {
                 let args = Args::new("generate_panel", table_args.args.clone())?;

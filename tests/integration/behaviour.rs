@@ -131,15 +131,16 @@ async fn failed_and_fallen_back_series_are_counted() {
     );
 }
 
-/// The README's quick start (`sql/quickstart.sql`) runs statement by statement, and its
-/// AutoETS step gives six AirPassengers forecasts with ordered bounds.
+/// The README's quick start (`sql/quickstart.sql`) runs statement by statement, its
+/// AutoETS step gives six AirPassengers forecasts with ordered bounds, and its anomalies
+/// step the observations outside AutoETS's 99 % bounds.
 #[tokio::test]
 async fn quickstart_runs() {
     let script = std::fs::read_to_string("sql/quickstart.sql").expect("quick start script");
     // As dfcast: files named in quotes are tables.
     let ctx = session(2).enable_url_table();
     datafusion_forecast::register(&ctx).unwrap();
-    let mut last = Vec::new();
+    let mut results = Vec::new();
     for statement in script.split_inclusive(";\n") {
         let sql: String = statement
             .lines()
@@ -149,26 +150,50 @@ async fn quickstart_runs() {
         if sql.trim().is_empty() {
             continue;
         }
-        last = ctx
+        let batches = ctx
             .sql(&sql)
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
             .collect()
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        if let Some(first) = batches.first() {
+            results.push(concat_batches(&first.schema(), &batches).unwrap());
+        }
     }
-    let table = concat_batches(&last[0].schema(), &last).unwrap();
-    assert_eq!(table.num_rows(), 6);
-    let column = |name: &str| {
+    let column = |table: &RecordBatch, name: &str| {
         table
             .column_by_name(name)
             .unwrap_or_else(|| panic!("{name}"))
             .as_primitive::<datafusion::arrow::datatypes::Float64Type>()
             .clone()
     };
-    let (lo, mean, hi) = (column("lo_80"), column("auto_ets"), column("hi_80"));
+    let step = |column: &str| {
+        results
+            .iter()
+            .find(|table| table.column_by_name(column).is_some())
+            .unwrap_or_else(|| panic!("no quick start step gives a column {column}"))
+    };
+    let (forecast, anomalies) = (step("auto_ets"), step("probability"));
+    assert_eq!(forecast.num_rows(), 6);
+    let (lo, mean, hi) = (
+        column(forecast, "lo_80"),
+        column(forecast, "auto_ets"),
+        column(forecast, "hi_80"),
+    );
     for row in 0..6 {
         assert!(lo.value(row) < mean.value(row) && mean.value(row) < hi.value(row));
+    }
+    assert!(anomalies.num_rows() > 0);
+    let (y, lo, hi, probability) = (
+        column(anomalies, "y"),
+        column(anomalies, "lo_99"),
+        column(anomalies, "hi_99"),
+        column(anomalies, "probability"),
+    );
+    for row in 0..anomalies.num_rows() {
+        assert!(y.value(row) < lo.value(row) || y.value(row) > hi.value(row));
+        assert!(probability.value(row) > 0.99);
     }
 }
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::fit::{BaselineFit, Path, Spread};
 use crate::models::error::ensure_not_empty;
-use crate::models::{FittedModel, Model, ModelError};
+use crate::models::{FittedModel, InSampleBounds, Model, ModelError};
 
 /// statsforecast `ConstantModel(constant)` (default alias `ConstantModel`; `constant` is
 /// required) and `ZeroModel()` (default alias `ZeroModel`, the constant 0).
@@ -48,6 +48,10 @@ impl Model for ConstantModel {
 
     fn has_fitted(&self) -> bool {
         true
+    }
+
+    fn in_sample_bounds(&self) -> InSampleBounds {
+        InSampleBounds::ZeroWidth
     }
 
     fn has_forward(&self) -> bool {
