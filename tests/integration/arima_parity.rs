@@ -21,7 +21,7 @@ use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion_forecast::models::{parse_model_specs, select_arima};
 
 use crate::common::*;
-use crate::parity::{DATASETS, Dataset, forecast_with_history_of};
+use crate::parity::{DATASETS, Dataset, cross_validation_against, forecast_with_history_of};
 use crate::tolerance::{Criterion, KnownMismatch, check_accuracy, read_series};
 
 /// The fixed-order models: 98 % of the series within 1e-4.
@@ -125,23 +125,13 @@ async fn arima_forecasts_fitted_values_and_accuracy_match_statsforecast() {
 #[tokio::test]
 async fn autoarima_cross_validation_matches_statsforecast() {
     for dataset in DATASETS {
-        let ctx = session(4);
-        register_train(&ctx, dataset.name).await;
-        let cv_file = format!("{}__arima__cv.parquet", dataset.name);
-        ctx.register_parquet("expected", &fixture(&cv_file), Default::default())
-            .await
-            .unwrap();
-        let sql = format!(
-            "SELECT * FROM cross_validation((SELECT * FROM train WHERE unique_id IN \
-             (SELECT DISTINCT unique_id FROM expected)), h => {h}, n_windows => 2, \
-             step_size => {h}, models => 'AutoARIMA(season_length={m})', level => [80, 95], \
-             freq => '{freq}')",
-            h = dataset.h,
-            m = dataset.season_length,
-            freq = dataset.freq,
-        );
-        let actual = Table::from_batches(&query(&ctx, &sql).await);
-        let expected = Table::from_batches(&read_fixture(&ctx, &cv_file).await);
+        let (expected, actual) = cross_validation_against(
+            dataset,
+            "arima",
+            &format!("AutoARIMA(season_length={})", dataset.season_length),
+            &format!(", level => [80, 95], freq => '{}'", dataset.freq),
+        )
+        .await;
         AUTO.check(
             dataset.name,
             "cv",

@@ -15,7 +15,7 @@
 use datafusion_forecast::models::{parse_model_specs, select_ces};
 
 use crate::common::*;
-use crate::parity::{DATASETS, forecast_with_history};
+use crate::parity::{DATASETS, cross_validation_against, forecast_with_history};
 use crate::tolerance::{Criterion, KnownMismatch, check_accuracy, read_series, selected_columns};
 
 const CES: Criterion = Criterion {
@@ -61,23 +61,13 @@ async fn ces_forecasts_fitted_values_and_accuracy_match_statsforecast() {
 #[tokio::test]
 async fn ces_cross_validation_matches_statsforecast() {
     for dataset in DATASETS {
-        let ctx = session(4);
-        register_train(&ctx, dataset.name).await;
-        let cv_file = format!("{}__ces__cv.parquet", dataset.name);
-        ctx.register_parquet("expected", &fixture(&cv_file), Default::default())
-            .await
-            .unwrap();
-        let sql = format!(
-            "SELECT * FROM cross_validation((SELECT * FROM train WHERE unique_id IN \
-             (SELECT DISTINCT unique_id FROM expected)), h => {h}, n_windows => 2, \
-             step_size => {h}, models => 'AutoCES(season_length={m})', level => [80, 95], \
-             freq => '{freq}')",
-            h = dataset.h,
-            m = dataset.season_length,
-            freq = dataset.freq,
-        );
-        let actual = Table::from_batches(&query(&ctx, &sql).await);
-        let expected = Table::from_batches(&read_fixture(&ctx, &cv_file).await);
+        let (expected, actual) = cross_validation_against(
+            dataset,
+            "ces",
+            &format!("AutoCES(season_length={})", dataset.season_length),
+            &format!(", level => [80, 95], freq => '{}'", dataset.freq),
+        )
+        .await;
         CES.check(dataset.name, "cv", &CES.tally(&expected, &actual, &["CES"]));
     }
 }

@@ -11,7 +11,7 @@
 //! (every k-th id).
 
 use crate::common::*;
-use crate::parity::{DATASETS, Dataset, forecast_with_history};
+use crate::parity::{DATASETS, Dataset, cross_validation_against, forecast_with_history};
 use crate::tolerance::{Criterion, KnownMismatch};
 
 const CLOSED_FORM: Criterion = Criterion {
@@ -71,22 +71,13 @@ async fn intermittent_forecasts_and_fitted_values_match_statsforecast() {
 #[tokio::test]
 async fn intermittent_cross_validation_matches_statsforecast() {
     for dataset in datasets() {
-        let ctx = session(4);
-        register_train(&ctx, dataset.name).await;
-        let cv_file = format!("{}__intermittent__cv.parquet", dataset.name);
-        ctx.register_parquet("expected", &fixture(&cv_file), Default::default())
-            .await
-            .unwrap();
-        let sql = format!(
-            "SELECT * FROM cross_validation((SELECT * FROM train WHERE unique_id IN \
-             (SELECT DISTINCT unique_id FROM expected)), h => {h}, n_windows => 2, \
-             step_size => {h}, models => '{models}', freq => '{freq}')",
-            h = dataset.h,
-            models = MODELS,
-            freq = dataset.freq,
-        );
-        let actual = Table::from_batches(&query(&ctx, &sql).await);
-        let expected = Table::from_batches(&read_fixture(&ctx, &cv_file).await);
+        let (expected, actual) = cross_validation_against(
+            dataset,
+            "intermittent",
+            MODELS,
+            &format!(", freq => '{}'", dataset.freq),
+        )
+        .await;
         check(dataset.name, "cv", &expected, &actual);
     }
 }

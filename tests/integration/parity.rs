@@ -200,23 +200,36 @@ async fn forecast_and_fitted(dataset: &Dataset, family: &str, models: &str, alia
     );
 }
 
-async fn cross_validation(dataset: &Dataset, family: &str, models: &str, aliases: &[&str]) {
+/// The reference's cross-validation (`h`, two windows `h` apart) of `models`, with
+/// `more_arguments` (`, name => value` each), on the series of
+/// `<dataset>__<family>__cv.parquet`: statsforecast rejects the whole panel when a series is
+/// too short, so the fixture holds the series it could run. Returns (expected, actual).
+pub(crate) async fn cross_validation_against(
+    dataset: &Dataset,
+    family: &str,
+    models: &str,
+    more_arguments: &str,
+) -> (Table, Table) {
     let ctx = session(4);
     register_train(&ctx, dataset.name).await;
     let cv_file = format!("{}__{family}__cv.parquet", dataset.name);
     ctx.register_parquet("expected", &fixture(&cv_file), Default::default())
         .await
         .unwrap();
-    // statsforecast rejects the whole panel when a series is too short; the fixture holds
-    // the series it could run.
     let sql = format!(
         "SELECT * FROM cross_validation((SELECT * FROM train WHERE unique_id IN (SELECT DISTINCT unique_id FROM expected)), \
-         h => {h}, n_windows => 2, step_size => {h}, models => '{}', level => [80, 95])",
+         h => {h}, n_windows => 2, step_size => {h}, models => '{}'{more_arguments})",
         models.replace('\'', "''"),
         h = dataset.h,
     );
     let actual = Table::from_batches(&query(&ctx, &sql).await);
     let expected = Table::from_batches(&read_fixture(&ctx, &cv_file).await);
+    (expected, actual)
+}
+
+async fn cross_validation(dataset: &Dataset, family: &str, models: &str, aliases: &[&str]) {
+    let (expected, actual) =
+        cross_validation_against(dataset, family, models, ", level => [80, 95]").await;
     let mut columns = model_columns(&expected, aliases);
     columns.push("y".into());
     let (checked, mismatches) = compare(&expected, &actual, &columns);

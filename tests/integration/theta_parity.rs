@@ -17,7 +17,7 @@
 use datafusion_forecast::models::{parse_model_specs, select_theta};
 
 use crate::common::*;
-use crate::parity::{DATASETS, Dataset, forecast_with_history};
+use crate::parity::{DATASETS, Dataset, cross_validation_against, forecast_with_history};
 use crate::tolerance::{Criterion, KnownMismatch, check_accuracy, read_series, selected_columns};
 
 const THETA: Criterion = Criterion {
@@ -87,25 +87,13 @@ async fn theta_forecasts_fitted_values_and_accuracy_match_statsforecast() {
 #[tokio::test]
 async fn autotheta_cross_validation_matches_statsforecast() {
     for dataset in DATASETS {
-        let ctx = session(4);
-        register_train(&ctx, dataset.name).await;
-        let cv_file = format!("{}__theta__cv.parquet", dataset.name);
-        ctx.register_parquet("expected", &fixture(&cv_file), Default::default())
-            .await
-            .unwrap();
-        // The fixture holds the series statsforecast could cross-validate (the first 150 at
-        // most; it rejects the whole panel when a series is too short for the windows).
-        let sql = format!(
-            "SELECT * FROM cross_validation((SELECT * FROM train WHERE unique_id IN \
-             (SELECT DISTINCT unique_id FROM expected)), h => {h}, n_windows => 2, \
-             step_size => {h}, models => 'AutoTheta(season_length={m})', level => [80, 95], \
-             freq => '{freq}')",
-            h = dataset.h,
-            m = dataset.season_length,
-            freq = dataset.freq,
-        );
-        let actual = Table::from_batches(&query(&ctx, &sql).await);
-        let expected = Table::from_batches(&read_fixture(&ctx, &cv_file).await);
+        let (expected, actual) = cross_validation_against(
+            dataset,
+            "theta",
+            &format!("AutoTheta(season_length={})", dataset.season_length),
+            &format!(", level => [80, 95], freq => '{}'", dataset.freq),
+        )
+        .await;
         THETA.check(
             dataset.name,
             "cv",
