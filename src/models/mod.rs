@@ -23,6 +23,7 @@ mod random;
 mod reductions;
 mod ses;
 mod spec;
+mod state;
 mod stl;
 mod theta;
 
@@ -38,6 +39,10 @@ pub use normal::normal_quantile;
 pub use spec::{
     ModelSpec, ParamValue, SpecError, build_model, parse_conformal_intervals, parse_model_specs,
     registered_models,
+};
+pub use state::{
+    FitInfo, InfoValue, STATE_FORMAT_VERSION, StateError, StateReader, StateWriter, decode_state,
+    encode_state,
 };
 pub use theta::{ThetaSelection, select_theta};
 
@@ -213,6 +218,15 @@ pub trait Model: Send + Sync + std::fmt::Debug {
     ) -> Option<std::sync::Arc<dyn Model>> {
         None
     }
+
+    /// Reads back a model of this spec fitted earlier: the fields its
+    /// [`FittedModel::save`] wrote, in the same order (see [`decode_state`]).
+    fn restore(&self, _state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        Err(StateError::Corrupted(format!(
+            "{} cannot be restored yet",
+            self.class_name()
+        )))
+    }
 }
 
 /// The body of [`Model::forecast`], callable from models that override it.
@@ -264,5 +278,14 @@ pub trait FittedModel: Send {
         _x: &Regressors,
     ) -> Result<Box<dyn FittedModel>, ModelError> {
         self.forward(y)
+    }
+
+    /// Writes what `predict`, `predict_in_sample` and `forward` need: plain parameters and
+    /// vectors, read back by the model's [`Model::restore`] (see [`encode_state`]).
+    fn save(&self, _state: &mut StateWriter) {}
+
+    /// What the fit chose: statsforecast's method string and the fitted parameters.
+    fn info(&self) -> FitInfo {
+        FitInfo::method("")
     }
 }
