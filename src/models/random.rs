@@ -13,10 +13,11 @@
 //! Words are generated a block at a time from one LCG state with precomputed jumps
 //! (`k` steps of the LCG are one multiply-add), so the multiplications of a block do not
 //! wait on each other; draws a simulation does not use are skipped with only the
-//! ziggurat's accept test ([`Pcg64::skip_standard_normals`]). [`quantiles`] is
+//! ziggurat's accept test ([`Pcg64::skip_standard_normals`]), or jumped over when the
+//! simulation reads a few draws out of many ([`NormalStream`]). [`quantiles`] is
 //! `np.quantile`, which turns simulated paths into bands.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// numpy's `SeedSequence(entropy).generate_state(n_words, uint32)` for a non-negative
 /// integer seed.
@@ -100,6 +101,7 @@ fn output(state: u128) -> u64 {
 }
 
 /// numpy's `PCG64` bit generator with its standard normal sampler.
+#[derive(Clone)]
 pub(crate) struct Pcg64 {
     /// The LCG state after the last buffered word.
     state: u128,
@@ -108,6 +110,8 @@ pub(crate) struct Pcg64 {
     words: [u64; BLOCK],
     /// Index of the next unread word (`BLOCK` when none is left).
     next: usize,
+    /// Words generated so far, the buffered ones included.
+    generated: u64,
     tables: &'static Tables,
 }
 
@@ -133,6 +137,7 @@ impl Pcg64 {
             jumps,
             words: [0; BLOCK],
             next: BLOCK,
+            generated: 0,
             tables: tables(),
         }
     }
@@ -146,6 +151,20 @@ impl Pcg64 {
         let (a, c) = self.jumps[BLOCK - 1];
         self.state = s.wrapping_mul(a).wrapping_add(c);
         self.next = 0;
+        self.generated += BLOCK as u64;
+    }
+
+    /// Words read so far.
+    fn consumed(&self) -> u64 {
+        self.generated - (BLOCK - self.next) as u64
+    }
+
+    /// Moves to word `position` of the stream, `state` being the LCG state after the
+    /// words before it.
+    fn set_position(&mut self, position: u64, state: u128) {
+        self.state = state;
+        self.generated = position;
+        self.next = BLOCK;
     }
 
     /// The next 64-bit word (numpy's `next_uint64`).
@@ -184,6 +203,13 @@ impl Pcg64 {
 
     /// Advances past `count` standard normal draws without forming them.
     pub(crate) fn skip_standard_normals(&mut self, count: usize) {
+        self.skip_noting_long_draws(count, |_, _| {});
+    }
+
+    /// [`Pcg64::skip_standard_normals`], calling `long_draw(i, extra)` for every skipped
+    /// draw `i` (counted from 0) that read `extra` words beyond its first.
+    #[inline(always)]
+    fn skip_noting_long_draws(&mut self, count: usize, mut long_draw: impl FnMut(usize, u64)) {
         let k = &self.tables.k;
         let mut remaining = count;
         while remaining > 0 {
@@ -200,11 +226,13 @@ impl Pcg64 {
                 Some(i) => {
                     let r = words[i];
                     self.next += i + 1;
-                    remaining -= i + 1;
+                    let start = self.consumed();
                     if self.finish_rejected(r).is_none() {
                         // The draw starts over with fresh words.
                         self.standard_normal();
                     }
+                    long_draw(count - remaining + i, self.consumed() - start);
+                    remaining -= i + 1;
                 }
             }
         }
@@ -242,6 +270,192 @@ impl Pcg64 {
             None
         }
     }
+}
+
+/// Draws per stretch of a [`PositionMap`].
+const STRETCH: u64 = 1 << 20;
+/// Draws a [`PositionMap`] covers (64 stretches, about 6 MB); later ones are reached by
+/// skipping.
+const MAPPED: u64 = 64 * STRETCH;
+/// Forward moves shorter than this many draws skip rather than jump.
+const SHORT_MOVE: u64 = 64;
+
+/// The standard normal draws of `np.random.default_rng(seed)`, readable from any position.
+///
+/// A simulation that uses a few draws out of many (CES perturbs whole state matrices but
+/// forecasts from their last rows) needs to know where its draws start in the generator's
+/// words. A draw reads one word, or more when its first word falls outside the ziggurat's
+/// rectangles (about one draw in a hundred), so draw `i` starts at word `i` plus the extra
+/// words of the long draws before it. The stream of a seed is the same for every series:
+/// its long draws are found once per process (the [`PositionMap`]), and the LCG then jumps
+/// straight to any draw in a few multiplications. The draws read are exactly those of the
+/// stream read from its start.
+pub(crate) struct NormalStream {
+    rng: Pcg64,
+    /// Index of the next draw.
+    position: u64,
+    map: Arc<PositionMap>,
+    /// The stretch of the map last used, with its number.
+    stretch: Option<(u64, Arc<Stretch>)>,
+}
+
+impl NormalStream {
+    /// The draws of `np.random.default_rng(seed).standard_normal`, from the first.
+    pub(crate) fn new(seed: u64) -> Self {
+        Self {
+            rng: Pcg64::from_seed(seed),
+            position: 0,
+            map: PositionMap::of_seed(seed),
+            stretch: None,
+        }
+    }
+
+    /// The next draw.
+    #[inline(always)]
+    pub(crate) fn standard_normal(&mut self) -> f64 {
+        self.position += 1;
+        self.rng.standard_normal()
+    }
+
+    /// Moves to draw `index` (counted from the first draw of the seed), forwards or back.
+    pub(crate) fn seek(&mut self, index: u64) {
+        let forward = index.checked_sub(self.position);
+        let far = forward.is_none_or(|gap| gap >= SHORT_MOVE);
+        if far && (forward.is_none() || self.position < MAPPED) {
+            self.jump(index.min(MAPPED));
+        }
+        self.rng
+            .skip_standard_normals((index - self.position) as usize);
+        self.position = index;
+    }
+
+    /// Moves to draw `index <= MAPPED` by the map.
+    fn jump(&mut self, index: u64) {
+        let number = (index / STRETCH).min(MAPPED / STRETCH - 1);
+        let stretch = match &self.stretch {
+            Some((n, stretch)) if *n == number => stretch,
+            _ => &self.stretch.insert((number, self.map.stretch(number))).1,
+        };
+        let offset = stretch.word_offset(index - number * STRETCH);
+        let state = self.map.advance(stretch.state, offset);
+        self.rng.set_position(stretch.first_word + offset, state);
+        self.position = index;
+    }
+}
+
+/// Where the long draws of one seed's normal stream are, in stretches of [`STRETCH`]
+/// draws found on demand (and kept for the process).
+struct PositionMap {
+    seed: u64,
+    /// The LCG state before the first word.
+    initial_state: u128,
+    /// `jumps[p][v]`: `(a, c)` advancing the LCG by `v · 16^p` words as `a · s + c`.
+    jumps: [[(u128, u128); 16]; 16],
+    stretches: Mutex<Vec<Arc<Stretch>>>,
+}
+
+/// The long draws of [`STRETCH`] consecutive draws.
+struct Stretch {
+    /// The word where the stretch's first draw starts.
+    first_word: u64,
+    /// The LCG state before that word.
+    state: u128,
+    /// The long draws, counted from the stretch's first, in order.
+    long: Vec<u32>,
+    /// `extra[j]`: extra words read by `long[..=j]`.
+    extra: Vec<u32>,
+    /// Words read by all the stretch's draws.
+    words: u64,
+}
+
+impl Stretch {
+    /// Words from the start of the stretch to the start of its draw `i` (`i <= STRETCH`).
+    fn word_offset(&self, i: u64) -> u64 {
+        let before = self.long.partition_point(|&j| u64::from(j) < i);
+        let extra = before.checked_sub(1).map_or(0, |j| self.extra[j]);
+        i + u64::from(extra)
+    }
+}
+
+impl PositionMap {
+    /// The process's map of `seed`.
+    fn of_seed(seed: u64) -> Arc<Self> {
+        static MAPS: Mutex<Vec<Arc<PositionMap>>> = Mutex::new(Vec::new());
+        let mut maps = MAPS.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(map) = maps.iter().find(|m| m.seed == seed) {
+            return Arc::clone(map);
+        }
+        let rng = Pcg64::from_seed(seed);
+        let step = rng.jumps[0];
+        let mut jumps = [[(1, 0); 16]; 16];
+        let mut base = step;
+        for row in &mut jumps {
+            for v in 1..16 {
+                row[v] = compose(row[v - 1], base);
+            }
+            base = compose(row[15], base);
+        }
+        let map = Arc::new(Self {
+            seed,
+            initial_state: rng.state,
+            jumps,
+            stretches: Mutex::new(Vec::new()),
+        });
+        maps.push(Arc::clone(&map));
+        map
+    }
+
+    /// The LCG state `words` words after `state`.
+    fn advance(&self, mut state: u128, mut words: u64) -> u128 {
+        for row in &self.jumps {
+            if words == 0 {
+                break;
+            }
+            let (a, c) = row[(words & 15) as usize];
+            state = state.wrapping_mul(a).wrapping_add(c);
+            words >>= 4;
+        }
+        state
+    }
+
+    /// Stretch `number`, found (with the ones before it) if it is not yet.
+    fn stretch(&self, number: u64) -> Arc<Stretch> {
+        let mut found = self
+            .stretches
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        while found.len() as u64 <= number {
+            let (first_word, state) = match found.last() {
+                Some(s) => (s.first_word + s.words, self.advance(s.state, s.words)),
+                None => (0, self.initial_state),
+            };
+            let mut rng = Pcg64::from_seed(self.seed);
+            rng.set_position(first_word, state);
+            let (mut long, mut extra) = (Vec::new(), Vec::new());
+            let mut total = 0;
+            rng.skip_noting_long_draws(STRETCH as usize, |i, words| {
+                total += words;
+                long.push(i as u32);
+                extra.push(total as u32);
+            });
+            found.push(Arc::new(Stretch {
+                first_word,
+                state,
+                long,
+                extra,
+                words: rng.consumed() - first_word,
+            }));
+        }
+        Arc::clone(&found[number as usize])
+    }
+}
+
+/// The LCG map `first` then `second`, each `(a, c)` acting as `s -> a · s + c`.
+fn compose(first: (u128, u128), second: (u128, u128)) -> (u128, u128) {
+    (
+        second.0.wrapping_mul(first.0),
+        second.0.wrapping_mul(first.1).wrapping_add(second.1),
+    )
 }
 
 /// Start of the tail of the 256-layer normal ziggurat.
@@ -330,7 +544,7 @@ fn lerp(a: f64, b: f64, t: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{Pcg64, quantiles, seed_sequence};
+    use super::{MAPPED, NormalStream, Pcg64, STRETCH, quantiles, seed_sequence};
 
     #[test]
     fn numpy_streams() {
@@ -378,6 +592,115 @@ mod tests {
         rng.skip_standard_normals(19_999);
         let got = rng.standard_normal();
         assert!((got - 0.22883960321760555).abs() <= 1e-13, "{got}");
+    }
+
+    /// What follows in a generator: its next word, and its next two draws (bits).
+    fn ahead(rng: &Pcg64) -> (u64, u64, u64) {
+        let word = rng.clone().next_u64();
+        let mut rng = rng.clone();
+        let a = rng.standard_normal().to_bits();
+        (word, a, rng.standard_normal().to_bits())
+    }
+
+    /// A reproducible sequence of indices below `bound`.
+    fn scattered(count: usize, bound: u64, seed: u64) -> Vec<u64> {
+        let mut x = seed;
+        (0..count)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                (x >> 11) % bound
+            })
+            .collect()
+    }
+
+    #[test]
+    fn seeking_reads_the_draws_of_the_stream() {
+        for seed in [1, 0, 7, 2024] {
+            // Where to look: the first draws, every draw next to a long one (a tail or a
+            // wedge draw) among the first 200,000, the stretch boundaries, scattered draws.
+            let mut wanted: Vec<u64> = (0..1_000).collect();
+            let mut rng = Pcg64::from_seed(seed);
+            let (mut tails, mut wedges) = (0, 0);
+            for j in 0..200_000u64 {
+                let first = rng.clone().next_u64();
+                let start = rng.consumed();
+                rng.standard_normal();
+                if rng.consumed() - start > 1 {
+                    if first & 0xff == 0 {
+                        tails += 1;
+                    } else {
+                        wedges += 1;
+                    }
+                    wanted.extend([j.saturating_sub(1), j, j + 1]);
+                }
+            }
+            assert!(
+                tails > 20 && wedges > 1_000,
+                "{tails} tails, {wedges} wedges"
+            );
+            for boundary in [STRETCH, 2 * STRETCH] {
+                wanted.extend(boundary - 3..boundary + 3);
+            }
+            wanted.extend(scattered(3_000, 3 * STRETCH, seed));
+            wanted.sort_unstable();
+            wanted.dedup();
+
+            let mut reference = Pcg64::from_seed(seed);
+            let mut drawn = 0;
+            let mut expected = Vec::with_capacity(wanted.len());
+            for &j in &wanted {
+                for _ in drawn..j {
+                    reference.standard_normal();
+                }
+                drawn = j;
+                expected.push(ahead(&reference));
+            }
+
+            // Forwards in order, then in a scattered order (backwards and forwards).
+            let mut stream = NormalStream::new(seed);
+            let order = wanted.iter().enumerate();
+            let shuffled = scattered(wanted.len(), wanted.len() as u64, seed + 1);
+            let shuffled = shuffled.iter().map(|&i| (i as usize, &wanted[i as usize]));
+            for (i, &j) in order.chain(shuffled) {
+                stream.seek(j);
+                let got = (
+                    stream.rng.clone().next_u64(),
+                    stream.standard_normal().to_bits(),
+                    stream.standard_normal().to_bits(),
+                );
+                assert_eq!(got, expected[i], "seed {seed}, draw {j}");
+            }
+        }
+    }
+
+    #[test]
+    fn seeking_past_the_map_skips() {
+        // Draws past the map are reached by skipping from its end: the same draws whether
+        // the stream comes from before the map's end, from past it, or from behind.
+        let mut expected = Pcg64::from_seed(1);
+        let mut stream = NormalStream::new(1);
+        stream.seek(MAPPED - 5);
+        expected.clone_from(&stream.rng);
+        for _ in 0..5 + 1_000 {
+            expected.standard_normal();
+        }
+        let want = ahead(&expected);
+        for from in [
+            MAPPED - 5,
+            MAPPED - 3_000,
+            MAPPED + 10,
+            MAPPED + 999,
+            MAPPED + 5_000,
+            0,
+        ] {
+            stream.seek(from);
+            stream.standard_normal();
+            stream.seek(MAPPED + 1_000);
+            let got = ahead(&stream.rng);
+            assert_eq!(got, want, "from {from}");
+        }
     }
 
     #[test]

@@ -5,13 +5,13 @@
 //!
 //! The noise comes from `np.random.default_rng(1)` in statsforecast's order (one draw per
 //! state of the whole `(n + 2·lags) x components` matrix, path after path). Only the
-//! `lags` rows after the data reach the forecast; the other draws are skipped without
-//! being formed, which keeps the stream in step at a fraction of the cost.
+//! `lags` rows after the data reach the forecast: each path reads just those draws, at
+//! their place in the stream ([`NormalStream::seek`]).
 
 use super::fit::CesModel;
 use super::recursion::forecast_into;
 use crate::models::Band;
-use crate::models::random::{Pcg64, quantiles};
+use crate::models::random::{NormalStream, quantiles};
 
 /// Number of simulated paths (statsforecast's `nsim`).
 const N_PATHS: usize = 5000;
@@ -50,19 +50,18 @@ fn simulate(model: &CesModel, h: usize) -> Vec<f64> {
     let cols = model.season.components();
     // statsforecast perturbs the whole state matrix: `n` rows before the final states and
     // `lags` rows after them.
-    let before = model.n * cols;
-    let after = model.last_states.len();
+    let before = (model.n * cols) as u64;
+    let per_path = before + 2 * model.last_states.len() as u64;
     let sd = model.sigma2.sqrt();
-    let mut rng = Pcg64::from_seed(1);
+    let mut noise = NormalStream::new(1);
     let mut buf = vec![0.0; (model.lags + h) * cols];
     let mut path = vec![0.0; h];
     for k in 0..N_PATHS {
-        rng.skip_standard_normals(before);
+        noise.seek(k as u64 * per_path + before);
         for (slot, &state) in buf.iter_mut().zip(&model.last_states) {
             // numpy's normal(loc=0, scale=sd) is loc + scale * z.
-            *slot = state + (0.0 + sd * rng.standard_normal());
+            *slot = state + (0.0 + sd * noise.standard_normal());
         }
-        rng.skip_standard_normals(after);
         forecast_into(&mut buf, model.season, model.lags, &model.par, &mut path);
         for (step, &v) in path.iter().enumerate() {
             paths[step * N_PATHS + k] = v;
