@@ -338,6 +338,8 @@ pub enum InfoValue {
     Flag(bool),
     /// Named values.
     Object(Vec<(String, InfoValue)>),
+    /// Values in order.
+    List(Vec<InfoValue>),
 }
 
 impl FitInfo {
@@ -360,6 +362,16 @@ impl FitInfo {
         self.with(name, InfoValue::Number(value))
     }
 
+    /// Adds a named count.
+    pub fn count(self, name: impl Into<String>, value: usize) -> Self {
+        self.with(name, InfoValue::Count(value))
+    }
+
+    /// Adds a named text.
+    pub fn text(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.with(name, InfoValue::Text(value.into()))
+    }
+
     /// The JSON object `{"method": ..., <fields>}`.
     pub fn to_json(&self) -> String {
         let mut out = String::from("{\"method\":");
@@ -375,7 +387,22 @@ impl FitInfo {
     }
 }
 
+/// The info as one nested value, its method first (e.g. the trend model inside MSTL's).
+impl From<FitInfo> for InfoValue {
+    fn from(info: FitInfo) -> Self {
+        let mut fields = Vec::with_capacity(info.fields.len() + 1);
+        fields.push(("method".to_string(), Self::Text(info.method)));
+        fields.extend(info.fields);
+        Self::Object(fields)
+    }
+}
+
 impl InfoValue {
+    /// A list of numbers.
+    pub fn numbers(values: &[f64]) -> Self {
+        Self::List(values.iter().map(|&v| Self::Number(v)).collect())
+    }
+
     fn write_json(&self, out: &mut String) {
         match self {
             Self::Number(v) if v.is_finite() => out.push_str(&format!("{v:?}")),
@@ -394,6 +421,16 @@ impl InfoValue {
                     value.write_json(out);
                 }
                 out.push('}');
+            }
+            Self::List(values) => {
+                out.push('[');
+                for (i, value) in values.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    value.write_json(out);
+                }
+                out.push(']');
             }
         }
     }
@@ -468,10 +505,15 @@ mod tests {
                 "coef",
                 InfoValue::Object(vec![("ar1".into(), InfoValue::Number(-1e-12))]),
             )
-            .with("n", InfoValue::Count(3));
+            .count("n", 3)
+            .with("season", InfoValue::numbers(&[1.5, f64::INFINITY]))
+            .with(
+                "trend",
+                FitInfo::method("Naive").number("sigma", 2.0).into(),
+            );
         assert_eq!(
             info.to_json(),
-            r#"{"method":"ETS(M,Ad,N)","alpha":0.25,"gamma":null,"note":"a \"b\"\u000a","coef":{"ar1":-1e-12},"n":3}"#
+            r#"{"method":"ETS(M,Ad,N)","alpha":0.25,"gamma":null,"note":"a \"b\"\u000a","coef":{"ar1":-1e-12},"n":3,"season":[1.5,null],"trend":{"method":"Naive","sigma":2.0}}"#
         );
     }
 }

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use super::fit::{BaselineFit, Path, Spread};
+use super::fit::{Alphas, BaselineFit, Path, Spread};
 use crate::models::error::ensure_not_empty;
-use crate::models::{FittedModel, InSampleBounds, Model, ModelError};
+use crate::models::{FittedModel, InSampleBounds, Model, ModelError, StateError, StateReader};
 
 /// statsforecast `ConstantModel(constant)` (default alias `ConstantModel`; `constant` is
 /// required) and `ZeroModel()` (default alias `ZeroModel`, the constant 0).
@@ -61,13 +61,18 @@ impl Model for ConstantModel {
     fn fit(&self, y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {
         ensure_not_empty(y)?;
         Ok(Box::new(BaselineFit {
+            class: self.class_name(),
             path: Path::Flat(self.constant),
             spread: Spread::Zero,
-            fitted: Some(vec![self.constant; y.len()]),
-            n: y.len(),
+            fitted: vec![self.constant; y.len()],
             fitted_spread: Spread::Zero,
+            alphas: Alphas::None,
             refit: Some(Arc::new(*self)),
         }))
+    }
+
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        BaselineFit::restore(self.class_name(), state, Some(Arc::new(*self)))
     }
 }
 

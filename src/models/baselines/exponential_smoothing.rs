@@ -1,9 +1,9 @@
 //! statsforecast's `SimpleExponentialSmoothing` and `SimpleExponentialSmoothingOptimized`.
 
-use super::fit::{BaselineFit, Path, Spread};
+use super::fit::{Alphas, BaselineFit, Path, Spread};
 use crate::models::error::ensure_not_empty;
 use crate::models::ses::{OPTIMIZED_ALPHA_BOUNDS, golden_section_ses, ses_forecast};
-use crate::models::{FittedModel, Model, ModelError};
+use crate::models::{FittedModel, Model, ModelError, StateError, StateReader};
 
 /// statsforecast `SimpleExponentialSmoothing(alpha)` (default alias `SES`; `alpha` is
 /// required, in `[0, 1]`).
@@ -37,7 +37,11 @@ impl Model for SimpleExponentialSmoothing {
 
     fn fit(&self, y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {
         ensure_not_empty(y)?;
-        Ok(Box::new(smoothed(y, self.alpha)))
+        Ok(Box::new(smoothed(self.class_name(), y, self.alpha)))
+    }
+
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        BaselineFit::restore(self.class_name(), state, None)
     }
 }
 
@@ -69,19 +73,24 @@ impl Model for SimpleExponentialSmoothingOptimized {
         ensure_not_empty(y)?;
         let (lower, upper) = OPTIMIZED_ALPHA_BOUNDS;
         let alpha = golden_section_ses(y, lower, upper);
-        Ok(Box::new(smoothed(y, alpha)))
+        Ok(Box::new(smoothed(self.class_name(), y, alpha)))
+    }
+
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        BaselineFit::restore(self.class_name(), state, None)
     }
 }
 
 /// SES fit with a known `alpha`: point forecasts and fitted values, no intervals.
-fn smoothed(y: &[f64], alpha: f64) -> BaselineFit {
+fn smoothed(class: &'static str, y: &[f64], alpha: f64) -> BaselineFit {
     let (forecast, fitted) = ses_forecast(y, alpha);
     BaselineFit {
+        class,
         path: Path::Flat(forecast),
         spread: Spread::None,
-        fitted: Some(fitted),
-        n: y.len(),
+        fitted,
         fitted_spread: Spread::None,
+        alphas: Alphas::Single(alpha),
         refit: None,
     }
 }

@@ -4,7 +4,10 @@
 use std::sync::Arc;
 
 use crate::models::intervals::{degenerate_bands, gaussian_bands};
-use crate::models::{Band, FittedModel, Forecast, Model, ModelError};
+use crate::models::{
+    Band, FitInfo, FittedModel, Forecast, InfoValue, Model, ModelError, StateError, StateReader,
+    StateWriter,
+};
 
 /// How future point values are generated from the fitted series.
 #[derive(Debug, Clone)]
@@ -61,6 +64,8 @@ pub(crate) enum Spread {
     /// Random walk with an estimated drift from `n` observations:
     /// `sigma · sqrt(k · (1 + k / (n - 1)))`.
     Drift { sigma: f64, n: usize },
+    /// The mean of `n` observations: `sigma · sqrt(1 + 1 / n)` at every step.
+    Average { sigma: f64, n: usize },
 }
 
 impl Spread {
@@ -76,6 +81,20 @@ impl Spread {
                 sigma * ((index as f64 / period as f64).floor() + 1.0).sqrt()
             }
             Self::Drift { sigma, n } => sigma * (k * (1.0 + k / (n as f64 - 1.0))).sqrt(),
+            Self::Average { sigma, n } => sigma * (1.0 + 1.0 / n as f64).sqrt(),
+        }
+    }
+
+    /// The residual standard deviation the errors scale (0 for zero-width intervals).
+    fn sigma(self) -> Option<f64> {
+        match self {
+            Self::None => None,
+            Self::Zero => Some(0.0),
+            Self::Flat(sigma)
+            | Self::RandomWalk(sigma)
+            | Self::Seasonal { sigma, .. }
+            | Self::Drift { sigma, .. }
+            | Self::Average { sigma, .. } => Some(sigma),
         }
     }
 
@@ -88,20 +107,169 @@ impl Spread {
     }
 }
 
+/// The smoothing constants of the exponential smoothing baselines.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Alphas {
+    /// The model smooths nothing.
+    None,
+    /// One constant for the whole series.
+    Single(f64),
+    /// One constant per position of the season.
+    PerSeason(Vec<f64>),
+}
+
 /// A fitted baseline model.
 pub(crate) struct BaselineFit {
+    /// The statsforecast class, for [`FittedModel::info`].
+    pub(crate) class: &'static str,
     /// Future point values.
     pub(crate) path: Path,
     /// Standard errors of the future values.
     pub(crate) spread: Spread,
-    /// In-sample values; `None` when the model has none (then all-NaN is returned).
-    pub(crate) fitted: Option<Vec<f64>>,
-    /// Number of training observations.
-    pub(crate) n: usize,
-    /// Standard errors of the in-sample values (only `None`, `Zero` or `Flat`).
+    /// In-sample values, one per observation (all NaN for a model without them).
+    pub(crate) fitted: Vec<f64>,
+    /// Standard errors of the in-sample values (never step-dependent).
     pub(crate) fitted_spread: Spread,
+    /// The smoothing constants used or chosen.
+    pub(crate) alphas: Alphas,
     /// Set for models whose `forward` is "forecast the new series": the model to refit.
     pub(crate) refit: Option<Arc<dyn Model>>,
+}
+
+impl BaselineFit {
+    /// Reads back what [`FittedModel::save`] wrote, for the model `class` whose `forward`
+    /// refits `refit`.
+    pub(crate) fn restore(
+        class: &'static str,
+        state: &mut StateReader<'_>,
+        refit: Option<Arc<dyn Model>>,
+    ) -> Result<Box<dyn FittedModel>, StateError> {
+        Ok(Box::new(Self {
+            class,
+            path: Path::restore(state)?,
+            spread: Spread::restore(state)?,
+            fitted: state.f64s()?,
+            fitted_spread: Spread::restore(state)?,
+            alphas: match state.tag("smoothing constants", 3)? {
+                0 => Alphas::None,
+                1 => Alphas::Single(state.f64()?),
+                _ => Alphas::PerSeason(state.f64s()?),
+            },
+            refit,
+        }))
+    }
+}
+
+impl Path {
+    fn save(&self, state: &mut StateWriter) {
+        match self {
+            Self::Flat(value) => {
+                state.u8(0);
+                state.f64(*value);
+            }
+            Self::Cycle {
+                values,
+                missing,
+                period,
+            } => {
+                state.u8(1);
+                state.f64s(values);
+                state.usize(*missing);
+                state.usize(*period);
+            }
+            Self::Drift { last, slope } => {
+                state.u8(2);
+                state.f64(*last);
+                state.f64(*slope);
+            }
+        }
+    }
+
+    fn restore(state: &mut StateReader<'_>) -> Result<Self, StateError> {
+        Ok(match state.tag("forecast path", 3)? {
+            0 => Self::Flat(state.f64()?),
+            1 => {
+                let values = state.f64s()?;
+                let missing = state.usize()?;
+                let period = state.usize()?;
+                // The observed positions and the missing ones make up one season.
+                StateReader::check(period, "the season length of a cycle", |&period| {
+                    values.len().checked_add(missing) == Some(period)
+                })?;
+                Self::Cycle {
+                    values,
+                    missing,
+                    period,
+                }
+            }
+            _ => Self::Drift {
+                last: state.f64()?,
+                slope: state.f64()?,
+            },
+        })
+    }
+
+    /// What the path holds, for [`FittedModel::info`].
+    fn info(&self, info: FitInfo) -> FitInfo {
+        match self {
+            Self::Flat(value) => info.number("forecast", *value),
+            Self::Cycle { values, .. } => info.with("season", InfoValue::numbers(values)),
+            Self::Drift { last, slope } => info.number("last", *last).number("drift", *slope),
+        }
+    }
+}
+
+impl Spread {
+    fn save(self, state: &mut StateWriter) {
+        match self {
+            Self::None => state.u8(0),
+            Self::Zero => state.u8(1),
+            Self::Flat(se) => {
+                state.u8(2);
+                state.f64(se);
+            }
+            Self::RandomWalk(sigma) => {
+                state.u8(3);
+                state.f64(sigma);
+            }
+            Self::Seasonal { sigma, period } => {
+                state.u8(4);
+                state.f64(sigma);
+                state.usize(period);
+            }
+            Self::Drift { sigma, n } => {
+                state.u8(5);
+                state.f64(sigma);
+                state.usize(n);
+            }
+            Self::Average { sigma, n } => {
+                state.u8(6);
+                state.f64(sigma);
+                state.usize(n);
+            }
+        }
+    }
+
+    fn restore(state: &mut StateReader<'_>) -> Result<Self, StateError> {
+        Ok(match state.tag("standard error rule", 7)? {
+            0 => Self::None,
+            1 => Self::Zero,
+            2 => Self::Flat(state.f64()?),
+            3 => Self::RandomWalk(state.f64()?),
+            4 => Self::Seasonal {
+                sigma: state.f64()?,
+                period: StateReader::check(state.usize()?, "season length", |&m| m >= 1)?,
+            },
+            5 => Self::Drift {
+                sigma: state.f64()?,
+                n: StateReader::check(state.usize()?, "observations", |&n| n >= 1)?,
+            },
+            _ => Self::Average {
+                sigma: state.f64()?,
+                n: StateReader::check(state.usize()?, "observations", |&n| n >= 1)?,
+            },
+        })
+    }
 }
 
 impl FittedModel for BaselineFit {
@@ -112,10 +280,7 @@ impl FittedModel for BaselineFit {
     }
 
     fn predict_in_sample(&self, levels: &[f64]) -> Forecast {
-        let mean = self
-            .fitted
-            .clone()
-            .unwrap_or_else(|| vec![f64::NAN; self.n]);
+        let mean = self.fitted.clone();
         let intervals = self.fitted_spread.bands(&mean, levels);
         Forecast { mean, intervals }
     }
@@ -124,6 +289,41 @@ impl FittedModel for BaselineFit {
         match &self.refit {
             Some(model) => model.fit(y),
             None => Err(ModelError::Unsupported("forward".into())),
+        }
+    }
+
+    /// The forward model is not saved: the model restoring the state supplies it.
+    fn save(&self, state: &mut StateWriter) {
+        self.path.save(state);
+        self.spread.save(state);
+        state.f64s(&self.fitted);
+        self.fitted_spread.save(state);
+        match &self.alphas {
+            Alphas::None => state.u8(0),
+            Alphas::Single(alpha) => {
+                state.u8(1);
+                state.f64(*alpha);
+            }
+            Alphas::PerSeason(alphas) => {
+                state.u8(2);
+                state.f64s(alphas);
+            }
+        }
+    }
+
+    /// The class name, the smoothing constants, what the forecasts repeat and the residual
+    /// standard deviation the intervals scale.
+    fn info(&self) -> FitInfo {
+        let mut info = FitInfo::method(self.class);
+        match &self.alphas {
+            Alphas::None => {}
+            Alphas::Single(alpha) => info = info.number("alpha", *alpha),
+            Alphas::PerSeason(alphas) => info = info.with("alpha", InfoValue::numbers(alphas)),
+        }
+        info = self.path.info(info);
+        match self.spread.sigma() {
+            Some(sigma) => info.number("sigma", sigma),
+            None => info,
         }
     }
 }

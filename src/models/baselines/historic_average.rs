@@ -1,9 +1,9 @@
 //! statsforecast's `HistoricAverage`: the mean of the whole history.
 
-use super::fit::{BaselineFit, Path, Spread};
+use super::fit::{Alphas, BaselineFit, Path, Spread};
 use crate::models::error::ensure_not_empty;
 use crate::models::reductions::{dof, mean, residual_sigma, residuals};
-use crate::models::{FittedModel, Model, ModelError};
+use crate::models::{FittedModel, Model, ModelError, StateError, StateReader};
 
 /// statsforecast `HistoricAverage()` (default alias `HistoricAverage`, no parameters).
 ///
@@ -32,15 +32,20 @@ impl Model for HistoricAverage {
         let average = mean(y);
         let fitted = vec![average; n];
         let sigma = residual_sigma(&residuals(y, &fitted), dof(n, 1));
-        let se = sigma * (1.0 + 1.0 / n as f64).sqrt();
+        let spread = Spread::Average { sigma, n };
         Ok(Box::new(BaselineFit {
+            class: self.class_name(),
             path: Path::Flat(average),
-            spread: Spread::Flat(se),
-            fitted: Some(fitted),
-            n,
-            fitted_spread: Spread::Flat(se),
+            spread,
+            fitted,
+            fitted_spread: spread,
+            alphas: Alphas::None,
             refit: None,
         }))
+    }
+
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        BaselineFit::restore(self.class_name(), state, None)
     }
 }
 
@@ -62,6 +67,15 @@ mod tests {
         let fitted = out.fitted.unwrap();
         assert_eq!(fitted.mean, vec![2.0; 3]);
         assert_eq!(fitted.intervals[0].hi, vec![2.0 + z * se; 3]);
+    }
+
+    #[test]
+    fn info_reports_the_mean_and_the_residual_sigma() {
+        let info = HistoricAverage.fit(&[1.0, 2.0, 3.0]).unwrap().info();
+        assert_eq!(
+            info.to_json(),
+            r#"{"method":"HistoricAverage","forecast":2.0,"sigma":1.0}"#
+        );
     }
 
     #[test]

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use super::fit::{BaselineFit, Path, Spread};
+use super::fit::{Alphas, BaselineFit, Path, Spread};
 use crate::models::error::ensure_not_empty;
 use crate::models::reductions::{dof, residual_sigma, residuals};
-use crate::models::{FittedModel, Model, ModelError};
+use crate::models::{FittedModel, Model, ModelError, StateError, StateReader};
 
 /// statsforecast `Naive()` (default alias `Naive`, no parameters).
 ///
@@ -42,13 +42,18 @@ impl Model for Naive {
             .collect();
         let sigma = residual_sigma(&residuals(y, &fitted), dof(n, 1));
         Ok(Box::new(BaselineFit {
+            class: self.class_name(),
             path: Path::Flat(y[n - 1]),
             spread: Spread::RandomWalk(sigma),
-            fitted: Some(fitted),
-            n,
+            fitted,
             fitted_spread: Spread::Flat(sigma),
+            alphas: Alphas::None,
             refit: Some(Arc::new(*self)),
         }))
+    }
+
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        BaselineFit::restore(self.class_name(), state, Some(Arc::new(*self)))
     }
 }
 
@@ -81,6 +86,16 @@ mod tests {
         assert_eq!(out.forecast.intervals[0].lo, vec![-4.0, -4.0]);
         assert_eq!(out.forecast.intervals[0].hi, vec![-4.0, -4.0]);
         assert!(out.fitted.unwrap().mean[0].is_nan());
+    }
+
+    #[test]
+    fn info_reports_the_last_value_and_sigma() {
+        // residuals 2, -1 -> sigma = sqrt(5 / 2)
+        let info = Naive.fit(&[1.0, 3.0, 2.0]).unwrap().info();
+        assert_eq!(
+            info.to_json(),
+            r#"{"method":"Naive","forecast":2.0,"sigma":1.5811388300841898}"#
+        );
     }
 
     #[test]

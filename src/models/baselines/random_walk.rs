@@ -1,9 +1,9 @@
 //! statsforecast's `RandomWalkWithDrift`: the last value plus the average historical step.
 
-use super::fit::{BaselineFit, Path, Spread};
+use super::fit::{Alphas, BaselineFit, Path, Spread};
 use crate::models::error::ensure_not_empty;
 use crate::models::reductions::{dof, residual_sigma, residuals};
-use crate::models::{FittedModel, Model, ModelError};
+use crate::models::{FittedModel, Model, ModelError, StateError, StateReader};
 
 /// statsforecast `RandomWalkWithDrift()` (default alias `RWD`, no parameters).
 ///
@@ -38,13 +38,18 @@ impl Model for RandomWalkWithDrift {
             .collect();
         let sigma = residual_sigma(&residuals(y, &fitted), dof(n, 1));
         Ok(Box::new(BaselineFit {
+            class: self.class_name(),
             path: Path::Drift { last, slope },
             spread: Spread::Drift { sigma, n },
-            fitted: Some(fitted),
-            n,
+            fitted,
             fitted_spread: Spread::Flat(sigma),
+            alphas: Alphas::None,
             refit: None,
         }))
+    }
+
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        BaselineFit::restore(self.class_name(), state, None)
     }
 }
 

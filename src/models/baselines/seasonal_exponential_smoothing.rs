@@ -1,10 +1,12 @@
 //! statsforecast's `SeasonalExponentialSmoothing` and its optimised variant: one simple
 //! exponential smoothing per position of the season.
 
-use super::fit::{BaselineFit, Path, Spread};
+use super::fit::{Alphas, BaselineFit, Path, Spread};
 use crate::models::error::ensure_not_empty;
 use crate::models::ses::{OPTIMIZED_ALPHA_BOUNDS, golden_section_ses, ses_forecast};
-use crate::models::{FittedModel, ForecastOutput, Model, ModelError, fit_and_predict};
+use crate::models::{
+    FittedModel, ForecastOutput, Model, ModelError, StateError, StateReader, fit_and_predict,
+};
 
 /// statsforecast `SeasonalExponentialSmoothing(season_length, alpha)` (default alias
 /// `SeasonalES`; both parameters are required, `alpha` in `[0, 1]`).
@@ -43,9 +45,16 @@ impl Model for SeasonalExponentialSmoothing {
     fn fit(&self, y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {
         ensure_not_empty(y)?;
         let alpha = self.alpha;
-        Ok(Box::new(seasonal_fit(y, self.season_length, |sub| {
-            ses_forecast(sub, alpha)
-        })))
+        Ok(Box::new(seasonal_fit(
+            self.class_name(),
+            y,
+            self.season_length,
+            |_| alpha,
+        )))
+    }
+
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        BaselineFit::restore(self.class_name(), state, None)
     }
 
     fn forecast(
@@ -88,9 +97,16 @@ impl Model for SeasonalExponentialSmoothingOptimized {
     fn fit(&self, y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {
         ensure_not_empty(y)?;
         let (lower, upper) = OPTIMIZED_ALPHA_BOUNDS;
-        Ok(Box::new(seasonal_fit(y, self.season_length, |sub| {
-            ses_forecast(sub, golden_section_ses(sub, lower, upper))
-        })))
+        Ok(Box::new(seasonal_fit(
+            self.class_name(),
+            y,
+            self.season_length,
+            |sub| golden_section_ses(sub, lower, upper),
+        )))
+    }
+
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        BaselineFit::restore(self.class_name(), state, None)
     }
 
     fn forecast(
@@ -124,46 +140,52 @@ fn require_season_for_fitted(
     Ok(())
 }
 
-/// Smooths each seasonal sub-series with `smooth` (returning its forecast and fitted values).
+/// Smooths each seasonal sub-series by SES with the constant `choose_alpha` gives it.
 fn seasonal_fit(
+    class: &'static str,
     y: &[f64],
     season_length: usize,
-    smooth: impl Fn(&[f64]) -> (f64, Vec<f64>),
+    choose_alpha: impl Fn(&[f64]) -> f64,
 ) -> BaselineFit {
     let n = y.len();
     let m = season_length.max(1);
     if n < m {
         return BaselineFit {
+            class,
             path: Path::Flat(f64::NAN),
             spread: Spread::None,
-            fitted: None,
-            n,
+            fitted: vec![f64::NAN; n],
             fitted_spread: Spread::None,
+            alphas: Alphas::None,
             refit: None,
         };
     }
     // Sub-series i starts at i + n % m, so that every sub-series ends in the last season.
     let head = n % m;
     let mut season = Vec::with_capacity(m);
+    let mut alphas = Vec::with_capacity(m);
     let mut fitted = vec![f64::NAN; n];
     for start in head..head + m {
         let sub: Vec<f64> = y[start..].iter().step_by(m).copied().collect();
-        let (forecast, sub_fitted) = smooth(&sub);
+        let alpha = choose_alpha(&sub);
+        let (forecast, sub_fitted) = ses_forecast(&sub, alpha);
         season.push(forecast);
+        alphas.push(alpha);
         for (slot, value) in fitted[start..].iter_mut().step_by(m).zip(sub_fitted) {
             *slot = value;
         }
     }
     BaselineFit {
+        class,
         path: Path::Cycle {
             values: season,
             missing: 0,
             period: m,
         },
         spread: Spread::None,
-        fitted: Some(fitted),
-        n,
+        fitted,
         fitted_spread: Spread::None,
+        alphas: Alphas::PerSeason(alphas),
         refit: None,
     }
 }
@@ -188,6 +210,19 @@ mod tests {
         let fitted = out.fitted.unwrap().mean;
         assert!(fitted[..3].iter().all(|v| v.is_nan()));
         assert_eq!(&fitted[3..], &[1.0, 2.0]);
+    }
+
+    #[test]
+    fn info_lists_one_alpha_and_level_per_position() {
+        let model = SeasonalExponentialSmoothing {
+            season_length: 2,
+            alpha: 0.5,
+        };
+        let info = model.fit(&[9.0, 1.0, 2.0, 3.0, 4.0]).unwrap().info();
+        assert_eq!(
+            info.to_json(),
+            r#"{"method":"SeasonalExponentialSmoothing","alpha":[0.5,0.5],"season":[2.0,3.0]}"#
+        );
     }
 
     #[test]

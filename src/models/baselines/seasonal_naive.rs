@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use super::fit::{BaselineFit, Path, Spread};
+use super::fit::{Alphas, BaselineFit, Path, Spread};
 use crate::models::error::ensure_not_empty;
 use crate::models::reductions::{dof, residual_sigma, residuals};
-use crate::models::{FittedModel, Model, ModelError};
+use crate::models::{FittedModel, Model, ModelError, StateError, StateReader};
 
 /// statsforecast `SeasonalNaive(season_length)` (default alias `SeasonalNaive`;
 /// `season_length` is required).
@@ -57,13 +57,18 @@ impl Model for SeasonalNaive {
             .collect();
         let sigma = residual_sigma(&residuals(y, &fitted), dof(n, m));
         Ok(Box::new(BaselineFit {
+            class: self.class_name(),
             path,
             spread: Spread::Seasonal { sigma, period: m },
-            fitted: Some(fitted),
-            n,
+            fitted,
             fitted_spread: Spread::Flat(sigma),
+            alphas: Alphas::None,
             refit: Some(Arc::new(*self)),
         }))
+    }
+
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        BaselineFit::restore(self.class_name(), state, Some(Arc::new(*self)))
     }
 }
 

@@ -1,9 +1,9 @@
 //! statsforecast's `WindowAverage` and `SeasonalWindowAverage`: means of the latest window.
 
-use super::fit::{BaselineFit, Path, Spread};
+use super::fit::{Alphas, BaselineFit, Path, Spread};
 use crate::models::error::ensure_not_empty;
 use crate::models::reductions::mean;
-use crate::models::{FittedModel, Model, ModelError};
+use crate::models::{FittedModel, Model, ModelError, StateError, StateReader};
 
 /// statsforecast `WindowAverage(window_size)` (default alias `WindowAverage`; `window_size`
 /// is required).
@@ -39,7 +39,15 @@ impl Model for WindowAverage {
             Some(start) => mean(&y[start..]),
             None => f64::NAN,
         };
-        Ok(Box::new(point_only(Path::Flat(value), n)))
+        Ok(Box::new(point_only(
+            self.class_name(),
+            Path::Flat(value),
+            n,
+        )))
+    }
+
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        BaselineFit::restore(self.class_name(), state, None)
     }
 }
 
@@ -85,7 +93,11 @@ impl Model for SeasonalWindowAverage {
             },
             None => Path::Flat(f64::NAN),
         };
-        Ok(Box::new(point_only(path, n)))
+        Ok(Box::new(point_only(self.class_name(), path, n)))
+    }
+
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        BaselineFit::restore(self.class_name(), state, None)
     }
 }
 
@@ -105,14 +117,15 @@ fn seasonal_means(tail: &[f64], m: usize, windows: usize) -> Vec<f64> {
     sums.into_iter().map(|sum| sum / windows as f64).collect()
 }
 
-/// A fit with point forecasts only: no intervals, no in-sample values, no `forward`.
-fn point_only(path: Path, n: usize) -> BaselineFit {
+/// A fit with point forecasts only: no intervals, no in-sample values (NaN), no `forward`.
+fn point_only(class: &'static str, path: Path, n: usize) -> BaselineFit {
     BaselineFit {
+        class,
         path,
         spread: Spread::None,
-        fitted: None,
-        n,
+        fitted: vec![f64::NAN; n],
         fitted_spread: Spread::None,
+        alphas: Alphas::None,
         refit: None,
     }
 }
