@@ -1,6 +1,8 @@
 //! statsforecast's temporal-aggregation models `ADIDA` and `IMAPA`.
 
-use super::kernels::{all_zero, chunk_forecast, mean_interval, optimized_ses_last};
+use super::kernels::{
+    all_zero, chunk_forecast, chunk_sums, golden_alpha, mean_interval, optimized_ses_last,
+};
 use super::{Method, intermittent_model};
 use crate::models::reductions::{mean, pairwise_sum};
 
@@ -35,13 +37,29 @@ fn level(rounded: f64) -> usize {
     (rounded as usize).max(1)
 }
 
+/// The aggregation level of ADIDA's forecast (the highest of IMAPA's): the mean
+/// inter-demand interval rounded half to even; `None` for an all-zero series, forecast 0.
+fn top_level(y: &[f64]) -> Option<usize> {
+    let (_, mean_gap) = mean_interval(y).filter(|_| !all_zero(y))?;
+    Some(level(mean_gap.round_ties_even()))
+}
+
 /// `_adida(...)["mean"][0]`.
 pub(super) fn adida_point(y: &[f64]) -> f64 {
-    let Some((_, mean_gap)) = mean_interval(y).filter(|_| !all_zero(y)) else {
+    let Some(k) = top_level(y) else {
         return 0.0;
     };
-    let k = level(mean_gap.round_ties_even());
     chunk_forecast(y, k, &mut Vec::new()) / k as f64
+}
+
+/// ADIDA's aggregation level and the smoothing constant its forecast chose for the bucket
+/// sums (`None` when there are fewer than two buckets, which are not smoothed); `None`
+/// for an all-zero series.
+pub(super) fn adida_choice(y: &[f64]) -> Option<(usize, Option<f64>)> {
+    let k = top_level(y)?;
+    let mut sums = Vec::new();
+    chunk_sums(y, k, &mut sums);
+    Some((k, (sums.len() > 1).then(|| golden_alpha(&sums))))
 }
 
 /// `_adida(...)["fitted"]`.
@@ -67,19 +85,38 @@ pub(super) fn adida_in_sample(y: &[f64]) -> Vec<f64> {
 
 /// `_imapa(...)["mean"][0]`.
 pub(super) fn imapa_point(y: &[f64]) -> f64 {
-    let Some((_, mean_gap)) = mean_interval(y).filter(|_| !all_zero(y)) else {
+    let Some(top) = top_level(y) else {
         return 0.0;
     };
-    let top = level(mean_gap.round_ties_even());
     let mut sums = Vec::with_capacity(y.len());
     let forecasts: Vec<f64> = (1..=top)
         .map(|k| {
-            sums.clear();
-            sums.extend(y[y.len() % k..].chunks_exact(k).map(pairwise_sum));
+            imapa_sums(y, k, &mut sums);
             optimized_ses_last(&sums) / k as f64
         })
         .collect();
     mean(&forecasts)
+}
+
+/// The bucket sums of IMAPA's forecast at aggregation level `k` (numpy's pairwise sums).
+fn imapa_sums(y: &[f64], k: usize, sums: &mut Vec<f64>) {
+    sums.clear();
+    sums.extend(y[y.len() % k..].chunks_exact(k).map(pairwise_sum));
+}
+
+/// The smoothing constant IMAPA's forecast chose at each aggregation level `1..=K`; `None`
+/// for an all-zero series.
+pub(super) fn imapa_alphas(y: &[f64]) -> Option<Vec<f64>> {
+    let top = top_level(y)?;
+    let mut sums = Vec::with_capacity(y.len());
+    Some(
+        (1..=top)
+            .map(|k| {
+                imapa_sums(y, k, &mut sums);
+                golden_alpha(&sums)
+            })
+            .collect(),
+    )
 }
 
 /// `_imapa(...)["fitted"]` (statsforecast's compiled `imapa_fitted_vals`).

@@ -1,13 +1,13 @@
 //! statsforecast's `CrostonClassic`, `CrostonOptimized` and `CrostonSBA`.
 
 use super::kernels::{
-    demand, expand_demand, expand_intervals, intervals, optimized_ses_last, ses_last,
+    demand, expand_demand, expand_intervals, golden_alpha, intervals, optimized_ses_last, ses_last,
 };
 use super::{Method, intermittent_model};
 use crate::models::ses::ses_forecast;
 
 /// The smoothing constant of the classic Croston method (demand sizes and intervals).
-const CLASSIC_ALPHA: f64 = 0.1;
+pub(super) const CLASSIC_ALPHA: f64 = 0.1;
 
 /// The Syntetos-Boylan debiasing factor of `CrostonSBA`.
 pub(super) const SBA_FACTOR: f64 = 0.95;
@@ -69,7 +69,8 @@ fn ratio(size: f64, interval: f64) -> f64 {
     }
 }
 
-fn has_demand(y: &[f64]) -> bool {
+/// Whether `y` has a positive value (otherwise the Croston models fall back to `Naive`).
+pub(super) fn has_demand(y: &[f64]) -> bool {
     demand(y).next().is_some()
 }
 
@@ -107,6 +108,17 @@ pub(super) fn optimized_point(y: &[f64]) -> f64 {
     let sizes: Vec<f64> = demand(y).collect();
     let gaps: Vec<f64> = intervals(y).collect();
     ratio(optimized_ses_last(&sizes), optimized_ses_last(&gaps))
+}
+
+/// The smoothing constants `CrostonOptimized`'s forecast chose for the demand sizes and the
+/// intervals; `None` without demand.
+pub(super) fn optimized_alphas(y: &[f64]) -> Option<(f64, f64)> {
+    if !has_demand(y) {
+        return None;
+    }
+    let sizes: Vec<f64> = demand(y).collect();
+    let gaps: Vec<f64> = intervals(y).collect();
+    Some((golden_alpha(&sizes), golden_alpha(&gaps)))
 }
 
 /// `_croston_optimized(...)["fitted"]`: the optimised forecast of every prefix.

@@ -207,20 +207,26 @@ fn sse_lanes<const N: usize>(x: &[f64], alphas: [f64; N]) -> [f64; N] {
 /// `level` forecasts its last value, a single chunk its sum. `sums` is scratch space.
 pub(super) fn chunk_forecast(y: &[f64], level: usize, sums: &mut Vec<f64>) -> f64 {
     let level = level.max(1);
-    let n = y.len();
-    if n < level {
+    if y.len() < level {
         return y.last().copied().unwrap_or(f64::NAN);
     }
-    sums.clear();
-    sums.extend(
-        y[n % level..]
-            .chunks_exact(level)
-            .map(|chunk| chunk.iter().fold(0.0, |sum, &v| sum + v)),
-    );
+    chunk_sums(y, level, sums);
     if sums.len() == 1 {
         return sums[0];
     }
     optimized_ses_last(sums)
+}
+
+/// The chunk sums [`chunk_forecast`] smooths: the newest `len / level` chunks of `level`
+/// values, each added left to right from 0.0 (none when `y` is shorter than `level`).
+pub(super) fn chunk_sums(y: &[f64], level: usize, sums: &mut Vec<f64>) {
+    let level = level.max(1);
+    sums.clear();
+    sums.extend(
+        y[y.len() % level..]
+            .chunks_exact(level)
+            .map(|chunk| chunk.iter().fold(0.0, |sum, &v| sum + v)),
+    );
 }
 
 /// statsforecast's `expand_fitted_demand`: spreads per-demand values over the observations.

@@ -32,7 +32,10 @@ pub(crate) use croston::{CrostonClassic, CrostonOptimized, CrostonSba};
 pub(crate) use tsb::Tsb;
 
 use crate::models::error::ensure_not_empty;
-use crate::models::{FittedModel, Forecast, ForecastOutput, ModelError};
+use crate::models::{
+    FitInfo, FittedModel, Forecast, ForecastOutput, InfoValue, ModelError, StateError, StateReader,
+    StateWriter,
+};
 
 /// Which intermittent model a fit belongs to, with its parameters: everything needed to
 /// recompute the in-sample values from the training series.
@@ -116,6 +119,52 @@ impl Method {
         }))
     }
 
+    /// Reads back what [`IntermittentFit`]'s `save` wrote.
+    fn restore(self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        let forecast = state.f64()?;
+        let y = StateReader::check(state.f64s()?, "the training series", |y| !y.is_empty())?;
+        Ok(Box::new(IntermittentFit {
+            method: self,
+            forecast,
+            y,
+        }))
+    }
+
+    /// The smoothing constants and aggregation levels the forecast of `y` used.
+    fn info(self, y: &[f64], forecast: f64) -> FitInfo {
+        let info = FitInfo::method(self.class_name());
+        let info = match self {
+            Self::CrostonClassic | Self::CrostonSba | Self::CrostonOptimized
+                if !croston::has_demand(y) =>
+            {
+                info.text("fallback", "Naive")
+            }
+            Self::CrostonClassic | Self::CrostonSba => info.number("alpha", croston::CLASSIC_ALPHA),
+            Self::CrostonOptimized => match croston::optimized_alphas(y) {
+                Some((sizes, intervals)) => info
+                    .number("alpha_demand", sizes)
+                    .number("alpha_interval", intervals),
+                None => info,
+            },
+            Self::Adida => match aggregation::adida_choice(y) {
+                Some((level, alpha)) => info
+                    .count("aggregation_level", level)
+                    .number("alpha", alpha.unwrap_or(f64::NAN)),
+                None => info,
+            },
+            Self::Imapa => match aggregation::imapa_alphas(y) {
+                Some(alphas) => info
+                    .count("aggregation_levels", alphas.len())
+                    .with("alpha", InfoValue::numbers(&alphas)),
+                None => info,
+            },
+            Self::Tsb { alpha_d, alpha_p } => {
+                info.number("alpha_d", alpha_d).number("alpha_p", alpha_p)
+            }
+        };
+        info.number("forecast", forecast)
+    }
+
     /// `forecast`: as `fit` + `predict` (+ `predict_in_sample`), without copying the series.
     fn forecast(self, y: &[f64], h: usize, fitted: bool) -> Result<ForecastOutput, ModelError> {
         ensure_not_empty(y)?;
@@ -145,6 +194,16 @@ impl FittedModel for IntermittentFit {
 
     fn predict_in_sample(&self, _levels: &[f64]) -> Forecast {
         Forecast::point(self.method.in_sample(&self.y))
+    }
+
+    /// The forecast and the training series; the method is the restoring model's.
+    fn save(&self, state: &mut StateWriter) {
+        state.f64(self.forecast);
+        state.f64s(&self.y);
+    }
+
+    fn info(&self) -> FitInfo {
+        self.method.info(&self.y, self.forecast)
     }
 }
 
@@ -183,6 +242,14 @@ macro_rules! intermittent_model {
             ) -> Result<$crate::models::ForecastOutput, $crate::models::ModelError> {
                 let $this = self;
                 $method.forecast(y, h, fitted)
+            }
+
+            fn restore(
+                &self,
+                state: &mut $crate::models::StateReader<'_>,
+            ) -> Result<Box<dyn $crate::models::FittedModel>, $crate::models::StateError> {
+                let $this = self;
+                $method.restore(state)
             }
         }
     };

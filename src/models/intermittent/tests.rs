@@ -12,7 +12,7 @@ use super::kernels::{
 };
 use super::{Adida, CrostonClassic, CrostonOptimized, CrostonSba, Imapa, Tsb};
 use crate::models::ses::{golden_section_ses, ses_forecast};
-use crate::models::{Model, ModelError, build_model, parse_model_specs};
+use crate::models::{InfoValue, Model, ModelError, build_model, parse_model_specs};
 
 const TSB: Tsb = Tsb {
     alpha_d: 0.2,
@@ -423,4 +423,55 @@ fn registry_entries() {
     ] {
         assert!(parse_model_specs(bad).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn info_reports_the_chosen_constants_and_levels() {
+    let info = |model: &dyn Model, y: &[f64]| model.fit(y).unwrap().info().to_json();
+    let y = [0.0, 0.0, 0.0, 4.0];
+    assert_eq!(
+        info(&CrostonClassic, &y),
+        r#"{"method":"CrostonClassic","alpha":0.1,"forecast":1.0}"#
+    );
+    // One bucket of 4: forecast without smoothing.
+    assert_eq!(
+        info(&Adida, &y),
+        r#"{"method":"ADIDA","aggregation_level":4,"alpha":null,"forecast":1.0}"#
+    );
+    // Every level's sums have alpha-independent errors: the search stops at 0.2.
+    let imapa = point(&Imapa, &y);
+    assert_eq!(
+        info(&Imapa, &y),
+        format!(
+            r#"{{"method":"IMAPA","aggregation_levels":4,"alpha":[0.2,0.2,0.2,0.2],"forecast":{imapa:?}}}"#
+        )
+    );
+    assert_eq!(
+        info(&CrostonOptimized, &[0.0, -1.0, 0.0]),
+        r#"{"method":"CrostonOptimized","fallback":"Naive","forecast":0.0}"#
+    );
+    let walk = [1.0, 0.0, 3.0, 0.0, 0.0, 2.0, 5.0, 0.0, 1.0, 4.0];
+    let sizes = [1.0, 3.0, 2.0, 5.0, 1.0, 4.0];
+    let gaps = [1.0, 2.0, 3.0, 1.0, 2.0, 1.0];
+    let optimized = CrostonOptimized.fit(&walk).unwrap().info();
+    assert_eq!(
+        optimized.fields[..2],
+        [
+            (
+                "alpha_demand".to_owned(),
+                InfoValue::Number(golden_section_ses(&sizes, 0.1, 0.3))
+            ),
+            (
+                "alpha_interval".to_owned(),
+                InfoValue::Number(golden_section_ses(&gaps, 0.1, 0.3))
+            ),
+        ]
+    );
+    assert_eq!(
+        info(&TSB, &y),
+        format!(
+            r#"{{"method":"TSB","alpha_d":0.2,"alpha_p":0.2,"forecast":{:?}}}"#,
+            point(&TSB, &y)
+        )
+    );
 }
