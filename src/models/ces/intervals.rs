@@ -9,12 +9,16 @@
 //! their place in the stream ([`NormalStream::seek`]).
 
 use super::fit::CesModel;
-use super::recursion::forecast_into;
+use super::recursion::{LANES, Lanes, forecast_into};
 use crate::models::Band;
 use crate::models::random::{NormalStream, quantiles};
 
 /// Number of simulated paths (statsforecast's `nsim`).
 const N_PATHS: usize = 5000;
+const _: () = assert!(
+    N_PATHS.is_multiple_of(LANES),
+    "paths are simulated LANES at a time"
+);
 
 /// One band per level for the `h` steps after the data; none without levels.
 pub(crate) fn simulated_bands(model: &CesModel, h: usize, levels: &[f64]) -> Vec<Band> {
@@ -54,17 +58,19 @@ fn simulate(model: &CesModel, h: usize) -> Vec<f64> {
     let per_path = before + 2 * model.last_states.len() as u64;
     let sd = model.sigma2.sqrt();
     let mut noise = NormalStream::new(1);
-    let mut buf = vec![0.0; (model.lags + h) * cols];
-    let mut path = vec![0.0; h];
-    for k in 0..N_PATHS {
-        noise.seek(k as u64 * per_path + before);
-        for (slot, &state) in buf.iter_mut().zip(&model.last_states) {
-            // numpy's normal(loc=0, scale=sd) is loc + scale * z.
-            *slot = state + (0.0 + sd * noise.standard_normal());
+    let mut buf = vec![Lanes::default(); (model.lags + h) * cols];
+    let mut steps = vec![Lanes::default(); h];
+    for first in (0..N_PATHS).step_by(LANES) {
+        for lane in 0..LANES {
+            noise.seek((first + lane) as u64 * per_path + before);
+            for (slot, &state) in buf.iter_mut().zip(&model.last_states) {
+                // numpy's normal(loc=0, scale=sd) is loc + scale * z.
+                slot.0[lane] = state + (0.0 + sd * noise.standard_normal());
+            }
         }
-        forecast_into(&mut buf, model.season, model.lags, &model.par, &mut path);
-        for (step, &v) in path.iter().enumerate() {
-            paths[step * N_PATHS + k] = v;
+        forecast_into(&mut buf, model.season, model.lags, &model.par, &mut steps);
+        for (step, values) in steps.iter().enumerate() {
+            paths[step * N_PATHS + first..][..LANES].copy_from_slice(&values.0);
         }
     }
     paths

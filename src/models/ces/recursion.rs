@@ -13,6 +13,50 @@
 //! `lags` rows hold the initial states, the next `n` rows follow the observations and the
 //! last `lags` rows continue them without new data; [`likelihood`] fills all of them.
 
+use std::ops::{Add, Mul, Sub};
+
+/// What a state holds: a number, or one number per simulated path ([`Lanes`]), with the
+/// arithmetic the recursion needs.
+pub(crate) trait Value:
+    Copy + Add<Output = Self> + Sub<Output = Self> + Mul<f64, Output = Self>
+{
+}
+
+impl<T: Copy + Add<Output = T> + Sub<Output = T> + Mul<f64, Output = T>> Value for T {}
+
+/// Paths simulated side by side: lane `j` of every state belongs to path `j`.
+pub(crate) const LANES: usize = 8;
+
+/// One state of [`LANES`] paths. Each lane gets the operations a single path would, in
+/// the same order, so its values are those of a path run alone; independent paths in
+/// one register hide the latency of the recursion.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Lanes(pub(crate) [f64; LANES]);
+
+impl Add for Lanes {
+    type Output = Self;
+    #[inline(always)]
+    fn add(self, other: Self) -> Self {
+        Self(std::array::from_fn(|j| self.0[j] + other.0[j]))
+    }
+}
+
+impl Sub for Lanes {
+    type Output = Self;
+    #[inline(always)]
+    fn sub(self, other: Self) -> Self {
+        Self(std::array::from_fn(|j| self.0[j] - other.0[j]))
+    }
+}
+
+impl Mul<f64> for Lanes {
+    type Output = Self;
+    #[inline(always)]
+    fn mul(self, k: f64) -> Self {
+        Self(std::array::from_fn(|j| self.0[j] * k))
+    }
+}
+
 /// statsforecast's missing-value sentinel: a one-step forecast equal to it aborts a pass.
 pub(crate) const NA: f64 = -99999.0;
 /// How close a forecast must be to [`NA`] to count as it.
@@ -84,64 +128,105 @@ pub(crate) struct Smoothing {
     pub(crate) beta_1: f64,
 }
 
-/// One-step forecast for row `i` of `states` (`cols` columns, lag `lags`).
-#[inline(always)]
-fn one_step<const S: u8>(states: &[f64], cols: usize, lags: usize, i: usize) -> f64 {
-    let level_row = if S == SIMPLE { i - lags } else { i - 1 };
-    let f = states[level_row * cols];
-    if S >= PARTIAL {
-        f + states[(i - lags) * cols + 2]
-    } else {
-        f
+/// Columns of a state row of form `S` ([`SeasonType::components`]).
+const fn width(s: u8) -> usize {
+    match s {
+        NONE | SIMPLE => 2,
+        PARTIAL => 3,
+        _ => 4,
     }
 }
 
-/// Fills row `i` of `states` from the earlier rows and observation `y`
-/// (statsforecast's `cesupdate`).
+/// The complex level that row `i` builds on: row `i - lags` for simple seasonality,
+/// otherwise `previous`, the level of row `i - 1`, which the loops carry from one row to
+/// the next rather than read back from memory.
 #[inline(always)]
-fn update<const S: u8>(
-    states: &mut [f64],
-    cols: usize,
+fn level_of<const S: u8, V: Value>(
+    states: &[V],
+    lags: usize,
+    i: usize,
+    previous: (V, V),
+) -> (V, V) {
+    if S == SIMPLE {
+        let row = (i - lags) * width(S);
+        (states[row], states[row + 1])
+    } else {
+        previous
+    }
+}
+
+/// The level of the row before `i`, where the loops start carrying it.
+#[inline(always)]
+fn level_before<const S: u8, V: Value>(states: &[V], i: usize) -> (V, V) {
+    let row = (i - 1) * width(S);
+    (states[row], states[row + 1])
+}
+
+/// One-step forecast for row `i` of `states` (lag `lags`) from its level.
+#[inline(always)]
+fn one_step<const S: u8, V: Value>(states: &[V], lags: usize, i: usize, level: (V, V)) -> V {
+    if S >= PARTIAL {
+        level.0 + states[(i - lags) * width(S) + 2]
+    } else {
+        level.0
+    }
+}
+
+/// Fills row `i` of `states` from its level, the earlier rows and observation `y`, and
+/// returns the row's level (statsforecast's `cesupdate`; a product `c · s` there is
+/// `s * c` here, the same number).
+#[inline(always)]
+fn update<const S: u8, V: Value>(
+    states: &mut [V],
     lags: usize,
     i: usize,
     p: &Smoothing,
-    y: f64,
-) {
-    let level_row = (if S == SIMPLE { i - lags } else { i - 1 }) * cols;
+    (s0, s1): (V, V),
+    y: V,
+) -> (V, V) {
+    let cols = width(S);
     let season_row = (i - lags) * cols;
-    let (s0, s1) = (states[level_row], states[level_row + 1]);
     let mut e = y - s0;
     if S >= PARTIAL {
-        e -= states[season_row + 2];
+        e = e - states[season_row + 2];
     }
     let row = i * cols;
-    states[row] = s0 - (1.0 - p.alpha_1) * s1 + (p.alpha_0 - p.alpha_1) * e;
-    states[row + 1] = s0 + (1.0 - p.alpha_0) * s1 + (p.alpha_0 + p.alpha_1) * e;
+    let level = (
+        s0 - s1 * (1.0 - p.alpha_1) + e * (p.alpha_0 - p.alpha_1),
+        s0 + s1 * (1.0 - p.alpha_0) + e * (p.alpha_0 + p.alpha_1),
+    );
+    states[row] = level.0;
+    states[row + 1] = level.1;
     if S == PARTIAL {
-        states[row + 2] = states[season_row + 2] + p.beta_0 * e;
+        states[row + 2] = states[season_row + 2] + e * p.beta_0;
     }
     if S == FULL {
         let (s2, s3) = (states[season_row + 2], states[season_row + 3]);
-        states[row + 2] = s2 - (1.0 - p.beta_1) * s3 + (p.beta_0 - p.beta_1) * e;
-        states[row + 3] = s2 + (1.0 - p.beta_0) * s3 + (p.beta_0 + p.beta_1) * e;
+        states[row + 2] = s2 - s3 * (1.0 - p.beta_1) + e * (p.beta_0 - p.beta_1);
+        states[row + 3] = s2 + s3 * (1.0 - p.beta_0) + e * (p.beta_0 + p.beta_1);
     }
+    level
 }
 
 /// Runs `buf` (whose first `lags` rows are set) forward without data, each forecast
 /// standing in for its observation, and hands every forecast to `emit`. `buf` holds
 /// `lags + steps` rows (statsforecast's `cesfcst`).
 #[inline(always)]
-fn extend<const S: u8>(
-    buf: &mut [f64],
-    cols: usize,
+fn extend<const S: u8, V: Value>(
+    buf: &mut [V],
     lags: usize,
     p: &Smoothing,
-    mut emit: impl FnMut(usize, f64),
+    mut emit: impl FnMut(usize, V),
 ) {
-    let rows = buf.len() / cols;
+    let rows = buf.len() / width(S);
+    if rows <= lags {
+        return;
+    }
+    let mut level = level_before::<S, V>(buf, lags);
     for i in lags..rows {
-        let f = one_step::<S>(buf, cols, lags, i);
-        update::<S>(buf, cols, lags, i, p, f);
+        let l = level_of::<S, V>(buf, lags, i, level);
+        let f = one_step::<S, V>(buf, lags, i, l);
+        level = update::<S, V>(buf, lags, i, p, l, f);
         emit(i - lags, f);
     }
 }
@@ -152,20 +237,21 @@ fn extend<const S: u8>(
 fn pass<const S: u8>(
     y: &[f64],
     states: &mut [f64],
-    cols: usize,
     lags: usize,
     p: &Smoothing,
     e: &mut [f64],
 ) -> Option<f64> {
     let mut sse = 0.0;
+    let mut level = level_before::<S, f64>(states, lags);
     for (t, (&obs, err)) in y.iter().zip(e.iter_mut()).enumerate() {
         let i = t + lags;
-        let f = one_step::<S>(states, cols, lags, i);
+        let l = level_of::<S, f64>(states, lags, i, level);
+        let f = one_step::<S, f64>(states, lags, i, l);
         if (f - NA).abs() < NA_TOL {
             return None;
         }
         *err = obs - f;
-        update::<S>(states, cols, lags, i, p, obs);
+        level = update::<S, f64>(states, lags, i, p, l, obs);
         sse += *err * *err;
     }
     Some(sse)
@@ -174,14 +260,8 @@ fn pass<const S: u8>(
 /// Continues the states past the data: the last `lags` rows are forecast from the
 /// `lags` rows before them.
 #[inline(always)]
-fn fill_trailing<const S: u8>(
-    states: &mut [f64],
-    n: usize,
-    cols: usize,
-    lags: usize,
-    p: &Smoothing,
-) {
-    extend::<S>(&mut states[n * cols..], cols, lags, p, |_, _| {});
+fn fill_trailing<const S: u8>(states: &mut [f64], n: usize, lags: usize, p: &Smoothing) {
+    extend::<S, f64>(&mut states[n * width(S)..], lags, p, |_, _| {});
 }
 
 /// Reverses the order of the rows of a `cols`-column matrix.
@@ -197,23 +277,22 @@ fn likelihood_of<const S: u8>(
     y: &[f64],
     y_reversed: &[f64],
     states: &mut [f64],
-    cols: usize,
     lags: usize,
     p: &Smoothing,
     e: &mut [f64],
 ) -> Option<f64> {
     let n = y.len();
-    pass::<S>(y, states, cols, lags, p, e)?;
-    fill_trailing::<S>(states, n, cols, lags, p);
+    pass::<S>(y, states, lags, p, e)?;
+    fill_trailing::<S>(states, n, lags, p);
     // Backfitting: the same recursion on the reversed data, started from the states
     // continued past the end; then forward again from the states it leaves before the
     // start.
-    reverse_rows(states, cols);
-    pass::<S>(y_reversed, states, cols, lags, p, e)?;
-    fill_trailing::<S>(states, n, cols, lags, p);
-    reverse_rows(states, cols);
-    let sse = pass::<S>(y, states, cols, lags, p, e)?;
-    fill_trailing::<S>(states, n, cols, lags, p);
+    reverse_rows(states, width(S));
+    pass::<S>(y_reversed, states, lags, p, e)?;
+    fill_trailing::<S>(states, n, lags, p);
+    reverse_rows(states, width(S));
+    let sse = pass::<S>(y, states, lags, p, e)?;
+    fill_trailing::<S>(states, n, lags, p);
     Some(n as f64 * sse.ln())
 }
 
@@ -232,30 +311,28 @@ pub(crate) fn likelihood(
     p: &Smoothing,
     e: &mut [f64],
 ) -> Option<f64> {
-    let cols = season.components();
     match season {
-        SeasonType::None => likelihood_of::<NONE>(y, y_reversed, states, cols, lags, p, e),
-        SeasonType::Simple => likelihood_of::<SIMPLE>(y, y_reversed, states, cols, lags, p, e),
-        SeasonType::Partial => likelihood_of::<PARTIAL>(y, y_reversed, states, cols, lags, p, e),
-        SeasonType::Full => likelihood_of::<FULL>(y, y_reversed, states, cols, lags, p, e),
+        SeasonType::None => likelihood_of::<NONE>(y, y_reversed, states, lags, p, e),
+        SeasonType::Simple => likelihood_of::<SIMPLE>(y, y_reversed, states, lags, p, e),
+        SeasonType::Partial => likelihood_of::<PARTIAL>(y, y_reversed, states, lags, p, e),
+        SeasonType::Full => likelihood_of::<FULL>(y, y_reversed, states, lags, p, e),
     }
 }
 
 /// Point forecasts: `buf` holds `lags + out.len()` rows of which the first `lags` are the
 /// states to forecast from; the rest are overwritten (statsforecast's `cesfcst`).
-pub(crate) fn forecast_into(
-    buf: &mut [f64],
+pub(crate) fn forecast_into<V: Value>(
+    buf: &mut [V],
     season: SeasonType,
     lags: usize,
     p: &Smoothing,
-    out: &mut [f64],
+    out: &mut [V],
 ) {
-    let cols = season.components();
-    let emit = |k: usize, f: f64| out[k] = f;
+    let emit = |k: usize, f: V| out[k] = f;
     match season {
-        SeasonType::None => extend::<NONE>(buf, cols, lags, p, emit),
-        SeasonType::Simple => extend::<SIMPLE>(buf, cols, lags, p, emit),
-        SeasonType::Partial => extend::<PARTIAL>(buf, cols, lags, p, emit),
-        SeasonType::Full => extend::<FULL>(buf, cols, lags, p, emit),
+        SeasonType::None => extend::<NONE, V>(buf, lags, p, emit),
+        SeasonType::Simple => extend::<SIMPLE, V>(buf, lags, p, emit),
+        SeasonType::Partial => extend::<PARTIAL, V>(buf, lags, p, emit),
+        SeasonType::Full => extend::<FULL, V>(buf, lags, p, emit),
     }
 }
