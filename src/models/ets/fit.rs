@@ -27,8 +27,6 @@ pub(crate) struct EtsModel {
     pub(crate) init_state: Vec<f64>,
     /// State after the last observation.
     pub(crate) last_state: Vec<f64>,
-    /// One-step errors (relative for multiplicative errors).
-    pub(crate) residuals: Vec<f64>,
     /// In-sample one-step forecasts.
     pub(crate) fitted: Vec<f64>,
     pub(crate) loglik: f64,
@@ -247,7 +245,7 @@ pub(crate) fn fit_form(
         init_state.push(base - pairwise_sum(&init_state[offset..n_state]));
     }
     let pass = full_pass(y, &init_state, &shape, &run_smoothing(&form, &par), NMSE);
-    Ok(summarise(y, form, m, par, init_state, pass, n_par + 1))
+    Ok(summarise(y, form, m, par, init_state, &pass, n_par + 1))
 }
 
 /// Criteria, variance and fitted values of a pass (the tail of `etsmodel`).
@@ -257,7 +255,7 @@ pub(crate) fn summarise(
     m: usize,
     par: Params,
     init_state: Vec<f64>,
-    pass: Pass,
+    pass: &Pass,
     n_params: usize,
 ) -> EtsModel {
     let n = y.len();
@@ -279,8 +277,7 @@ pub(crate) fn summarise(
         m,
         par,
         init_state,
-        last_state: pass.last_state,
-        residuals: pass.residuals,
+        last_state: pass.last_state.clone(),
         fitted,
         loglik: -0.5 * lik,
         aic,

@@ -1,14 +1,18 @@
 //! The statsforecast classes `AutoETS`, `Holt` and `HoltWinters`, and their fitted state.
 
-use super::components::{Choice, Component, ModelString, forbidden};
+use super::components::{Choice, Component, Form, ModelString, forbidden};
 use super::fit::EtsModel;
+use super::init::Params;
 use super::intervals::forecast_bands;
 use super::recursion::forecast;
 use super::search::{SearchError, SearchSpec, reapply, search};
 use crate::models::error::ensure_finite_series;
 use crate::models::intervals::gaussian_bands;
-use crate::models::reductions::{dof, residual_sigma};
-use crate::models::{FittedModel, Forecast, Model, ModelError, ModelSpec, SpecError};
+use crate::models::reductions::{dof, residual_sigma, residuals};
+use crate::models::{
+    FitInfo, FittedModel, Forecast, Model, ModelError, ModelSpec, SpecError, StateError,
+    StateReader, StateWriter,
+};
 
 /// statsforecast `AutoETS(season_length=1, model='ZZZ', damped=None, phi=None,
 /// alias='AutoETS', prediction_intervals=None)`: exponential smoothing state-space models
@@ -220,6 +224,13 @@ macro_rules! ets_model {
             fn fit(&self, y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {
                 fit_ets($class, self.spec(), y)
             }
+
+            fn restore(
+                &self,
+                state: &mut StateReader<'_>,
+            ) -> Result<Box<dyn FittedModel>, StateError> {
+                Ok(Box::new(EtsFitted::restore($class, self.spec(), state)?))
+            }
         }
     };
 }
@@ -234,8 +245,9 @@ pub(crate) struct EtsFitted {
     class: &'static str,
     spec: SearchSpec,
     model: EtsModel,
-    /// `y - fitted`, as statsforecast's `actual_residuals`.
-    actual_residuals: Vec<f64>,
+    /// Standard error of the fitted values: `sqrt(Σ (y - fitted)² / (n - n_params))` over
+    /// statsforecast's `actual_residuals`.
+    fitted_se: f64,
 }
 
 impl EtsFitted {
@@ -250,13 +262,83 @@ impl EtsFitted {
     }
 
     fn wrap(class: &'static str, spec: SearchSpec, model: EtsModel, y: &[f64]) -> Self {
-        let actual_residuals = y.iter().zip(&model.fitted).map(|(a, f)| a - f).collect();
+        let actual_residuals = residuals(y, &model.fitted);
+        let fitted_se = residual_sigma(&actual_residuals, dof(y.len(), model.n_params));
         Self {
             class,
             spec,
             model,
-            actual_residuals,
+            fitted_se,
         }
+    }
+
+    /// Reads back what `save` wrote, for the model of class `class` searching with `spec`.
+    fn restore(
+        class: &'static str,
+        spec: SearchSpec,
+        state: &mut StateReader<'_>,
+    ) -> Result<Self, StateError> {
+        let form = StateReader::check(
+            Form {
+                error: restore_component(state, "error component")?,
+                trend: restore_component(state, "trend component")?,
+                season: restore_component(state, "season component")?,
+                damped: state.bool()?,
+            },
+            "ETS form",
+            |form| form.error.is_present() && (form.trend.is_present() || !form.damped),
+        )?;
+        // A fit without a season runs with m = 1.
+        let m = StateReader::check(state.usize()?, "season length", |&m| {
+            if form.season.is_present() {
+                m >= 2
+            } else {
+                m == 1
+            }
+        })?;
+        let par = Params {
+            alpha: state.f64()?,
+            beta: state.f64()?,
+            gamma: state.f64()?,
+            phi: state.f64()?,
+        };
+        // Level, trend if any, then m seasonal states if any.
+        let fixed_states = 1 + usize::from(form.trend.is_present());
+        let seasonal_states = if form.season.is_present() { m } else { 0 };
+        let state_len = fixed_states.checked_add(seasonal_states);
+        let init_state = StateReader::check(state.f64s()?, "initial states", |s| {
+            Some(s.len()) == state_len
+        })?;
+        let last_state = StateReader::check(state.f64s()?, "final states", |s| {
+            s.len() == init_state.len()
+        })?;
+        let fitted = state.f64s()?;
+        let fitted_se = state.f64()?;
+        // At most the four smoothing parameters, the states and the variance.
+        let most_params = init_state.len() + 5;
+        let model = EtsModel {
+            form,
+            m,
+            par,
+            init_state,
+            last_state,
+            fitted,
+            loglik: state.f64()?,
+            aic: state.f64()?,
+            aicc: state.f64()?,
+            bic: state.f64()?,
+            sigma2: state.f64()?,
+            mse: state.f64()?,
+            n_params: StateReader::check(state.usize()?, "parameter count", |&k| {
+                (1..=most_params).contains(&k)
+            })?,
+        };
+        Ok(Self {
+            class,
+            spec,
+            model,
+            fitted_se,
+        })
     }
 
     /// The selected model (form, parameters, criteria).
@@ -275,13 +357,7 @@ impl FittedModel for EtsFitted {
 
     fn predict_in_sample(&self, levels: &[f64]) -> Forecast {
         let mean = self.model.fitted.clone();
-        let intervals = if levels.is_empty() {
-            Vec::new()
-        } else {
-            let n = self.actual_residuals.len();
-            let se = residual_sigma(&self.actual_residuals, dof(n, self.model.n_params));
-            gaussian_bands(&mean, levels, |_| se)
-        };
+        let intervals = gaussian_bands(&mean, levels, |_| self.fitted_se);
         Forecast { mean, intervals }
     }
 
@@ -291,4 +367,60 @@ impl FittedModel for EtsFitted {
             .map_err(|e| to_model_error(self.class, y.len(), e))?;
         Ok(Box::new(Self::wrap(self.class, self.spec, model, y)))
     }
+
+    /// The form, parameters, initial and final states, fitted values and their standard
+    /// error, and the criteria; the search settings are the restoring model's.
+    fn save(&self, state: &mut StateWriter) {
+        let m = &self.model;
+        for component in [m.form.error, m.form.trend, m.form.season] {
+            save_component(state, component);
+        }
+        state.bool(m.form.damped);
+        state.usize(m.m);
+        for value in m.par.as_array() {
+            state.f64(value);
+        }
+        state.f64s(&m.init_state);
+        state.f64s(&m.last_state);
+        state.f64s(&m.fitted);
+        state.f64(self.fitted_se);
+        for value in [m.loglik, m.aic, m.aicc, m.bic, m.sigma2, m.mse] {
+            state.f64(value);
+        }
+        state.usize(m.n_params);
+    }
+
+    /// statsforecast's `method` (`ETS(M,Ad,N)`), the smoothing parameters (`null` where the
+    /// form has none) and the criteria.
+    fn info(&self) -> FitInfo {
+        let m = &self.model;
+        let present = |is_present: bool, value: f64| if is_present { value } else { f64::NAN };
+        FitInfo::method(m.form.to_string())
+            .number("alpha", m.par.alpha)
+            .number("beta", present(m.form.trend.is_present(), m.par.beta))
+            .number("gamma", present(m.form.season.is_present(), m.par.gamma))
+            .number("phi", present(m.form.damped, m.par.phi))
+            .number("loglik", m.loglik)
+            .number("aic", m.aic)
+            .number("aicc", m.aicc)
+            .number("bic", m.bic)
+            .number("sigma2", m.sigma2)
+            .number("mse", m.mse)
+    }
+}
+
+fn save_component(state: &mut StateWriter, component: Component) {
+    state.u8(match component {
+        Component::None => 0,
+        Component::Additive => 1,
+        Component::Multiplicative => 2,
+    });
+}
+
+fn restore_component(state: &mut StateReader<'_>, what: &str) -> Result<Component, StateError> {
+    Ok(match state.tag(what, 3)? {
+        0 => Component::None,
+        1 => Component::Additive,
+        _ => Component::Multiplicative,
+    })
 }

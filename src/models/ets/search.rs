@@ -196,13 +196,13 @@ pub(crate) fn reapply(
         model.m,
         model.par,
         model.init_state.clone(),
-        pass,
+        &pass,
         model.n_params,
     );
     // statsforecast's forward path skips infinite squared errors in sigma2 and keeps the
     // fitted values finite where the relative error is exactly -1.
     let dof = y.len() as f64 - model.n_params as f64 - 1.0;
-    let squares: Vec<f64> = fit
+    let squares: Vec<f64> = pass
         .residuals
         .iter()
         .map(|e| e * e)
@@ -210,7 +210,7 @@ pub(crate) fn reapply(
         .collect();
     fit.sigma2 = crate::models::reductions::pairwise_sum(&squares) / dof;
     if model.form.error == Component::Multiplicative {
-        for ((f, v), e) in fit.fitted.iter_mut().zip(y).zip(&fit.residuals) {
+        for ((f, v), e) in fit.fitted.iter_mut().zip(y).zip(&pass.residuals) {
             if *e == -1.0 {
                 *f = v / (1.0 + (-1.0 + 1e-3));
             }

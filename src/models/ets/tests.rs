@@ -236,3 +236,80 @@ fn forward_reuses_parameters() {
         2
     );
 }
+
+/// Every interval class comes back from its state with the same forecasts, bounds and
+/// fitted values, and moves forward the same.
+#[test]
+fn states_round_trip_for_every_interval_class() {
+    use crate::models::{decode_state, encode_state};
+
+    let y = seasonal(40, 1.0);
+    let longer = seasonal(48, 1.0);
+    let same = |a: &[f64], b: &[f64]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+    };
+    for spec in parse_model_specs(SPECS).unwrap() {
+        let model = build_model(&spec).unwrap();
+        let text = spec.to_string();
+        let fitted = model.fit(&y).unwrap();
+        let bytes = encode_state(model.as_ref(), &text, fitted.as_ref());
+        let restored = decode_state(model.as_ref(), &text, &bytes).unwrap();
+        let pairs = [
+            (fitted.predict(9, &LEVELS), restored.predict(9, &LEVELS)),
+            (
+                fitted.predict_in_sample(&LEVELS),
+                restored.predict_in_sample(&LEVELS),
+            ),
+            (
+                fitted.forward(&longer).unwrap().predict(5, &LEVELS),
+                restored.forward(&longer).unwrap().predict(5, &LEVELS),
+            ),
+        ];
+        for (a, b) in pairs {
+            assert!(same(&a.mean, &b.mean), "{text}");
+            for (x, y) in a.intervals.iter().zip(&b.intervals) {
+                assert!(same(&x.lo, &y.lo) && same(&x.hi, &y.hi), "{text}");
+            }
+        }
+    }
+}
+
+/// AirPassengers' training months: statsforecast's AutoETS selects `ETS(M,N,M)` with
+/// alpha 0.41344652800466986 and gamma 0.0030593160898534397 (the reference's
+/// `air_passengers__selected.parquet`).
+#[test]
+fn info_names_the_selected_form_as_statsforecast() {
+    const AIR_TRAIN: [f64; 132] = [
+        112.0, 118.0, 132.0, 129.0, 121.0, 135.0, 148.0, 148.0, 136.0, 119.0, 104.0, 118.0, 115.0,
+        126.0, 141.0, 135.0, 125.0, 149.0, 170.0, 170.0, 158.0, 133.0, 114.0, 140.0, 145.0, 150.0,
+        178.0, 163.0, 172.0, 178.0, 199.0, 199.0, 184.0, 162.0, 146.0, 166.0, 171.0, 180.0, 193.0,
+        181.0, 183.0, 218.0, 230.0, 242.0, 209.0, 191.0, 172.0, 194.0, 196.0, 196.0, 236.0, 235.0,
+        229.0, 243.0, 264.0, 272.0, 237.0, 211.0, 180.0, 201.0, 204.0, 188.0, 235.0, 227.0, 234.0,
+        264.0, 302.0, 293.0, 259.0, 229.0, 203.0, 229.0, 242.0, 233.0, 267.0, 269.0, 270.0, 315.0,
+        364.0, 347.0, 312.0, 274.0, 237.0, 278.0, 284.0, 277.0, 317.0, 313.0, 318.0, 374.0, 413.0,
+        405.0, 355.0, 306.0, 271.0, 306.0, 315.0, 301.0, 356.0, 348.0, 355.0, 422.0, 465.0, 467.0,
+        404.0, 347.0, 305.0, 336.0, 340.0, 318.0, 362.0, 348.0, 363.0, 435.0, 491.0, 505.0, 404.0,
+        359.0, 310.0, 337.0, 360.0, 342.0, 406.0, 396.0, 420.0, 472.0, 548.0, 559.0, 463.0, 407.0,
+        362.0, 405.0,
+    ];
+    let spec = parse_model_specs("AutoETS(season_length=12)").unwrap();
+    let info = build_model(&spec[0])
+        .unwrap()
+        .fit(&AIR_TRAIN)
+        .unwrap()
+        .info();
+    assert_eq!(info.method, "ETS(M,N,M)");
+    let number = |name: &str| match info.fields.iter().find(|(key, _)| key == name) {
+        Some((_, crate::models::InfoValue::Number(v))) => *v,
+        other => panic!("{name}: {other:?}"),
+    };
+    assert!((number("alpha") - 0.41344652800466986).abs() < 1e-6);
+    assert!((number("gamma") - 0.0030593160898534397).abs() < 1e-6);
+    assert!(number("beta").is_nan() && number("phi").is_nan());
+    let json = info.to_json();
+    assert!(
+        json.starts_with(r#"{"method":"ETS(M,N,M)","alpha":0.41"#)
+            && json.contains(r#""beta":null"#),
+        "{json}"
+    );
+}
