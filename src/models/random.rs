@@ -500,36 +500,122 @@ fn tables() -> &'static Tables {
 }
 
 /// `np.quantile(values, qs)` with the default linear method, into `out` (one value per
-/// `q`); NaN everywhere when `values` holds a NaN, as numpy gives. Reorders `values`:
-/// only the order statistics needed are placed, by selection instead of a full sort.
+/// `q`); NaN everywhere when `values` holds a NaN, as numpy gives. Reorders `values`.
 pub(crate) fn quantiles(values: &mut [f64], qs: &[f64], out: &mut [f64]) {
     let n = values.len();
     if n == 0 || values.iter().any(|v| v.is_nan()) {
         out.fill(f64::NAN);
         return;
     }
-    let mut order: Vec<usize> = (0..qs.len()).collect();
-    order.sort_by(|&a, &b| qs[a].total_cmp(&qs[b]));
-    // The smallest `placed` values precede the rest, and every index asked for so far
-    // holds its order statistic.
-    let mut placed = 0;
-    for i in order {
-        let position = qs[i] * (n - 1) as f64;
-        let below = (position.floor() as usize).min(n - 1);
-        let above = (below + 1).min(n - 1);
-        let a = order_statistic(values, below, &mut placed);
-        let b = order_statistic(values, above, &mut placed);
-        out[i] = lerp(a, b, position - below as f64);
+    // Each quantile interpolates between two order statistics.
+    let between: Vec<(usize, usize, f64)> = qs
+        .iter()
+        .map(|&q| {
+            let position = q * (n - 1) as f64;
+            let below = (position.floor() as usize).min(n - 1);
+            (below, (below + 1).min(n - 1), position - below as f64)
+        })
+        .collect();
+    let mut ranks: Vec<usize> = between.iter().flat_map(|&(a, b, _)| [a, b]).collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    let mut stats = vec![0.0; ranks.len()];
+    if !by_buckets(values, &ranks, &mut stats) {
+        by_selection(values, &ranks, &mut stats);
+    }
+    let stat = |rank: usize| stats[ranks.partition_point(|&r| r < rank)];
+    for (slot, &(below, above, t)) in out.iter_mut().zip(&between) {
+        *slot = lerp(stat(below), stat(above), t);
     }
 }
 
-/// The `k`-th smallest value; indices below `placed` already hold theirs.
-fn order_statistic(values: &mut [f64], k: usize, placed: &mut usize) -> f64 {
-    if k >= *placed {
-        values[*placed..].select_nth_unstable_by(k - *placed, f64::total_cmp);
-        *placed = k + 1;
+/// Value buckets of [`by_buckets`].
+const BUCKETS: usize = 1024;
+/// Fewer values than this are selected among directly.
+const FEW_VALUES: usize = 256;
+
+/// The order statistics `ranks` (ascending, distinct) of `values` (no NaN) into `stats`,
+/// in the order `f64::total_cmp` gives: one pass counts the values per bucket of equal
+/// width between the smallest and the largest, which tells the bucket of every rank, and
+/// only the values of those buckets are then selected among. A value's bucket,
+/// `⌊(v - low) · scale⌋`, never decreases as the value grows (rounding keeps the order of
+/// each operation), so every bucket holds a run of the sorted values and the ranks found
+/// are exact. `false`, with nothing done, for few values or a range that is not a
+/// positive finite number.
+fn by_buckets(values: &[f64], ranks: &[usize], stats: &mut [f64]) -> bool {
+    if values.len() < FEW_VALUES {
+        return false;
     }
-    values[k]
+    let (low, high) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    let scale = BUCKETS as f64 / (high - low);
+    if !(scale.is_finite() && scale > 0.0) {
+        return false;
+    }
+    let bucket = |v: f64| (((v - low) * scale) as usize).min(BUCKETS - 1);
+    let mut counts = vec![0u32; BUCKETS];
+    let ids: Vec<u16> = values
+        .iter()
+        .map(|&v| {
+            let b = bucket(v);
+            counts[b] += 1;
+            b as u16
+        })
+        .collect();
+    // The bucket of each rank, and the rank of its bucket's smallest value.
+    let mut located = Vec::with_capacity(ranks.len());
+    let mut first = 0;
+    let mut next = ranks.iter().peekable();
+    for (b, &count) in counts.iter().enumerate() {
+        let end = first + count as usize;
+        while let Some(&&rank) = next.peek() {
+            if rank >= end {
+                break;
+            }
+            located.push((b, first));
+            next.next();
+        }
+        first = end;
+    }
+    // The values of the buckets holding a rank, each bucket's together.
+    const NONE: usize = usize::MAX;
+    let mut region = vec![NONE; BUCKETS];
+    let mut filled = 0;
+    for &(b, _) in &located {
+        if region[b] == NONE {
+            region[b] = filled;
+            filled += counts[b] as usize;
+        }
+    }
+    let mut cursor = region.clone();
+    let mut kept = vec![0.0; filled];
+    for (&v, &b) in values.iter().zip(&ids) {
+        let at = cursor[usize::from(b)];
+        if at != NONE {
+            kept[at] = v;
+            cursor[usize::from(b)] = at + 1;
+        }
+    }
+    for ((&rank, &(b, first)), stat) in ranks.iter().zip(&located).zip(stats.iter_mut()) {
+        let own = &mut kept[region[b]..region[b] + counts[b] as usize];
+        *stat = *own.select_nth_unstable_by(rank - first, f64::total_cmp).1;
+    }
+    true
+}
+
+/// [`by_buckets`] by selection on the whole of `values` (reordering it): the smallest
+/// values are placed rank after rank.
+fn by_selection(values: &mut [f64], ranks: &[usize], stats: &mut [f64]) {
+    // The smallest `placed` values precede the rest, in order up to the last rank found.
+    let mut placed = 0;
+    for (&rank, stat) in ranks.iter().zip(stats.iter_mut()) {
+        values[placed..].select_nth_unstable_by(rank - placed, f64::total_cmp);
+        placed = rank + 1;
+        *stat = values[rank];
+    }
 }
 
 /// numpy's `_lerp`: `a + (b - a)·t`, computed from `b` when `t >= 0.5`.
@@ -544,7 +630,7 @@ fn lerp(a: f64, b: f64, t: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{MAPPED, NormalStream, Pcg64, STRETCH, quantiles, seed_sequence};
+    use super::{MAPPED, NormalStream, Pcg64, STRETCH, lerp, quantiles, seed_sequence};
 
     #[test]
     fn numpy_streams() {
@@ -700,6 +786,57 @@ mod tests {
             stream.seek(MAPPED + 1_000);
             let got = ahead(&stream.rng);
             assert_eq!(got, want, "from {from}");
+        }
+    }
+
+    #[test]
+    fn quantiles_equal_those_of_the_sorted_values() {
+        let qs = [0.975, 0.025, 0.1, 0.9, 0.5, 0.0, 1.0, 1.0 / 3.0, 0.9995];
+        let mut rng = Pcg64::from_seed(3);
+        let mut samples: Vec<Vec<f64>> = Vec::new();
+        for n in [1, 2, 5, 255, 256, 257, 1_000, 5_000] {
+            let normal: Vec<f64> = (0..n).map(|_| 40.0 + 3.0 * rng.standard_normal()).collect();
+            // Ties, signed zeros, an outlier that leaves one crowded bucket, a range of a
+            // few ulps, infinities, a constant.
+            let rounded = normal.iter().map(|v| (v * 2.0).round() - 80.0).collect();
+            let zeros = (0..n)
+                .map(|i| [0.0, -0.0, 1.0, -1.0][i % 4] * normal[i].signum().abs())
+                .collect();
+            let mut outlier = normal.clone();
+            outlier[n / 2] = 1e300;
+            let ulps = (0..n)
+                .map(|i| 1.0 + (i % 7) as f64 * f64::EPSILON)
+                .collect();
+            let mut infinite = normal.clone();
+            infinite[0] = f64::NEG_INFINITY;
+            infinite[n - 1] = f64::INFINITY;
+            samples.extend([
+                normal,
+                rounded,
+                zeros,
+                outlier,
+                ulps,
+                infinite,
+                vec![2.5; n],
+            ]);
+        }
+        for values in samples {
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            let n = sorted.len();
+            let want: Vec<u64> = qs
+                .iter()
+                .map(|&q| {
+                    let position = q * (n - 1) as f64;
+                    let below = (position.floor() as usize).min(n - 1);
+                    let above = (below + 1).min(n - 1);
+                    lerp(sorted[below], sorted[above], position - below as f64).to_bits()
+                })
+                .collect();
+            let mut got = vec![0.0; qs.len()];
+            quantiles(&mut values.clone(), &qs, &mut got);
+            let got: Vec<u64> = got.iter().map(|v| v.to_bits()).collect();
+            assert_eq!(got, want, "{} values from {}", n, values[0]);
         }
     }
 
