@@ -11,7 +11,7 @@ use crate::models::polynomial::max_root_modulus;
 use crate::models::reductions::nan_sum_of_squares;
 
 /// statsforecast's diffuse prior variance of the differenced states (`kappa`).
-const KAPPA: f64 = 1e6;
+pub(super) const KAPPA: f64 = 1e6;
 /// `minimize(..., tol=1e-8)`: the gradient tolerance of every BFGS run.
 const GTOL: f64 = 1e-8;
 /// `optim_control={"maxiter": 100}`.
@@ -101,7 +101,7 @@ fn arma_len(order: &ArmaOrder) -> usize {
 }
 
 /// Coefficient names in statsforecast's order: `ar1.., ma1.., sar1.., sma1..`.
-fn arma_names(order: &ArmaOrder) -> Vec<String> {
+pub(super) fn arma_names(order: &ArmaOrder) -> Vec<String> {
     let mut names = Vec::with_capacity(arma_len(order));
     for (prefix, count) in [
         ("ar", order.p),

@@ -1,13 +1,18 @@
 //! The statsforecast classes `ARIMA`, `AutoRegressive` and `AutoARIMA`, and their fitted
 //! state.
 
-use super::estimate::{FitError, Method};
+use super::estimate::{ArimaFit, FitError, KAPPA, Method, arma_names};
 use super::search::{ArimaOptions, AutoOptions, Fitted, arima_with_criteria, auto_arima};
-use super::statespace::{ArmaOrder, kalman_forecast};
+use super::statespace::{
+    ArmaOrder, StateSpace, differencing_polynomial, kalman_forecast, transform_params,
+};
 use crate::models::error::ensure_finite_series;
 use crate::models::intervals::gaussian_bands;
 use crate::models::reductions::is_constant;
-use crate::models::{FittedModel, Forecast, ForecastOutput, Model, ModelError, Regressors};
+use crate::models::{
+    FitInfo, FittedModel, Forecast, ForecastOutput, InfoValue, Model, ModelError, Regressors,
+    StateError, StateReader, StateWriter,
+};
 
 /// statsforecast `ARIMA(order=(0, 0, 0), season_length=1, seasonal_order=(0, 0, 0),
 /// include_mean=True, include_drift=False, include_constant=None, blambda=None,
@@ -72,6 +77,9 @@ pub(crate) trait ArimaClass: Send + Sync + std::fmt::Debug {
     /// The method `forward` refits with.
     fn forward_method(&self) -> Method;
 
+    /// The season length of the fitted orders (a non-seasonal model moved forward has 1).
+    fn season_length(&self) -> usize;
+
     /// Checks the series and its regressors, then estimates.
     fn select(&self, y: &[f64], x: &Regressors) -> Result<Fitted, ModelError> {
         let class = self.class();
@@ -94,6 +102,10 @@ impl ArimaClass for Arima {
     fn forward_method(&self) -> Method {
         self.options.method
     }
+
+    fn season_length(&self) -> usize {
+        self.options.order.period
+    }
 }
 
 impl ArimaClass for AutoArima {
@@ -108,6 +120,10 @@ impl ArimaClass for AutoArima {
     /// AutoARIMA's `method=None` refits by maximum likelihood.
     fn forward_method(&self) -> Method {
         self.options.method.unwrap_or(Method::Ml)
+    }
+
+    fn season_length(&self) -> usize {
+        self.options.season_length()
     }
 }
 
@@ -142,10 +158,12 @@ impl<T: ArimaClass> Model for T {
         x: &Regressors,
     ) -> Result<Box<dyn FittedModel>, ModelError> {
         let fitted = self.select(y, x)?;
+        let terms = Terms::of(&fitted.fit);
         Ok(Box::new(ArimaFitted::new(
             self.class(),
             self.forward_method(),
             fitted,
+            terms,
             y,
             x.len(),
         )))
@@ -165,16 +183,76 @@ impl<T: ArimaClass> Model for T {
         let fitted = fitted.then(|| fit.predict_in_sample(levels));
         Ok(ForecastOutput { forecast, fitted })
     }
+
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        Ok(Box::new(ArimaFitted::restore(self, state)?))
+    }
 }
 
-/// A fitted ARIMA: the estimated model and the series it was fitted to.
+/// The coefficients beside the ARMA ones, in statsforecast's order: `intercept`, `drift`,
+/// then one per regressor (`ex_1`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Terms {
+    intercept: bool,
+    drift: bool,
+    /// Coefficients of the user's regressors.
+    exogenous: usize,
+}
+
+impl Terms {
+    /// The terms a fit's coefficient names hold.
+    fn of(fit: &ArimaFit) -> Self {
+        let n_arma = fit.n_arma();
+        let intercept = fit.names.get(n_arma).is_some_and(|n| n == "intercept");
+        let drift = fit.has_coef("drift");
+        let exogenous = fit.coef.len() - n_arma - usize::from(intercept) - usize::from(drift);
+        Self {
+            intercept,
+            drift,
+            exogenous,
+        }
+    }
+
+    /// Number of coefficients.
+    fn len(self) -> usize {
+        usize::from(self.intercept) + usize::from(self.drift) + self.exogenous
+    }
+
+    /// statsforecast's coefficient names after the ARMA ones.
+    fn names(self) -> impl Iterator<Item = String> {
+        let fixed = [(self.intercept, "intercept"), (self.drift, "drift")];
+        fixed
+            .into_iter()
+            .filter(|&(present, _)| present)
+            .map(|(_, name)| name.to_owned())
+            .chain((1..=self.exogenous).map(|i| format!("ex_{i}")))
+    }
+}
+
+/// A fitted ARIMA: orders, coefficients, criteria, the filtered state-space form forecasts
+/// start from, and the fitted values.
 #[derive(Debug, Clone)]
 pub(crate) struct ArimaFitted {
     class: &'static str,
     /// The estimation method `forward` re-evaluates the coefficients with.
     method: Method,
-    fitted: Fitted,
-    y: Vec<f64>,
+    order: ArmaOrder,
+    terms: Terms,
+    /// ARMA coefficients, then the [`Terms`].
+    coef: Vec<f64>,
+    sigma2: f64,
+    loglik: f64,
+    aic: f64,
+    aicc: f64,
+    bic: f64,
+    /// Observations the likelihood used (after differencing).
+    nobs: usize,
+    /// The state-space form after filtering the whole series: forecasts start here.
+    model: StateSpace,
+    /// `y - residuals`, one per observation.
+    fitted: Vec<f64>,
+    /// The value of a constant series, which is forecast as it is.
+    constant: Option<f64>,
     /// Number of the user's regressors the model was fitted with.
     regressors: usize,
 }
@@ -184,33 +262,117 @@ impl ArimaFitted {
         class: &'static str,
         method: Method,
         fitted: Fitted,
+        terms: Terms,
         y: &[f64],
         regressors: usize,
     ) -> Self {
+        let Fitted { fit, aicc, bic } = fitted;
         Self {
             class,
             method,
-            fitted,
-            y: y.to_vec(),
+            order: fit.order,
+            terms,
+            sigma2: fit.sigma2,
+            loglik: fit.loglik,
+            aic: fit.aic,
+            aicc,
+            bic,
+            nobs: fit.nobs,
+            fitted: y.iter().zip(&fit.residuals).map(|(y, r)| y - r).collect(),
+            constant: is_constant(y).then(|| y[0]),
+            coef: fit.coef,
+            model: fit.model,
             regressors,
         }
+    }
+
+    /// Reads back what `save` wrote, for `class`'s model.
+    fn restore(class: &impl ArimaClass, state: &mut StateReader<'_>) -> Result<Self, StateError> {
+        let order = ArmaOrder {
+            p: state.usize()?,
+            q: state.usize()?,
+            sp: state.usize()?,
+            sq: state.usize()?,
+            period: StateReader::check(state.usize()?, "season length", |&m| {
+                m == 1 || m == class.season_length()
+            })?,
+            d: state.usize()?,
+            sd: state.usize()?,
+        };
+        let differences = order.d.saturating_add(order.sd);
+        let terms = StateReader::check(
+            Terms {
+                intercept: state.bool()?,
+                drift: state.bool()?,
+                exogenous: state.usize()?,
+            },
+            "regression terms",
+            // An intercept only without differences, a drift with at most one.
+            |t| (!t.intercept || differences == 0) && (!t.drift || differences <= 1),
+        )?;
+        let n_arma = [order.q, order.sp, order.sq]
+            .into_iter()
+            .try_fold(order.p, usize::checked_add);
+        let coef = StateReader::check(state.f64s()?, "coefficients", |coef| {
+            n_arma.and_then(|n| n.checked_add(terms.len())) == Some(coef.len())
+        })?;
+        let sigma2 = state.f64()?;
+        let loglik = state.f64()?;
+        let aic = state.f64()?;
+        let aicc = state.f64()?;
+        let bic = state.f64()?;
+        let nobs = state.usize()?;
+        let constant = if state.bool()? {
+            Some(state.f64()?)
+        } else {
+            None
+        };
+        let fitted = state.f64s()?;
+        let regressors =
+            StateReader::check(state.usize()?, "regressor count", |&k| k >= terms.exogenous)?;
+        // The state vector and its covariance have the dimension the orders imply; checked
+        // before the matrices of that dimension are built.
+        let a = state.f64s()?;
+        let p = StateReader::check(state.f64s()?, "state covariance", |p| {
+            Some(p.len()) == a.len().checked_mul(a.len())
+        })?;
+        StateReader::check(a.len(), "state dimension", |&rd| {
+            state_dimension(&order) == Some(rd)
+        })?;
+        let (phi, theta) = transform_params(&coef, &order, false);
+        let delta = differencing_polynomial(order.d, order.sd, order.period);
+        let mut model = StateSpace::new(&phi, &theta, &delta, KAPPA);
+        model.a = a;
+        model.p = p;
+        Ok(Self {
+            class: class.class(),
+            method: class.forward_method(),
+            order,
+            terms,
+            coef,
+            sigma2,
+            loglik,
+            aic,
+            aicc,
+            bic,
+            nobs,
+            model,
+            fitted,
+            constant,
+            regressors,
+        })
     }
 
     /// The future regression term `xreg · beta` (intercept, drift, then the regressors);
     /// NaN when the future values of a regressor the model uses are missing.
     fn regression_forecast(&self, h: usize, x_future: &Regressors) -> Vec<f64> {
-        let fit = &self.fitted.fit;
-        let n = self.y.len();
-        let beta = &fit.coef[fit.n_arma()..];
+        let n = self.fitted.len();
+        let beta = &self.coef[self.coef.len() - self.terms.len()..];
         let mut columns: Vec<Vec<f64>> = Vec::with_capacity(beta.len());
-        if fit
-            .names
-            .get(fit.n_arma())
-            .is_some_and(|n| n == "intercept")
-        {
+        if self.terms.intercept {
             columns.push(vec![1.0; h]);
         }
-        if self.fitted.has_drift() {
+        if self.terms.drift {
             columns.push((1..=h).map(|k| (n + k) as f64).collect());
         }
         if self.regressors > 0 {
@@ -228,6 +390,40 @@ impl ArimaFitted {
             })
             .collect()
     }
+
+    /// statsforecast's `arima_string` (R's `arima.string`) without padding, e.g.
+    /// `ARIMA(1,1,1)(0,1,1)[12]`, `ARIMA(0,1,1) with drift`, `ARIMA(2,0,0) with non-zero
+    /// mean` or `Regression with ARIMA(1,0,0) errors`.
+    fn method_string(&self) -> String {
+        let o = &self.order;
+        let mut text = format!("ARIMA({},{},{})", o.p, o.d, o.q);
+        if o.period > 1 && o.sp + o.sd + o.sq > 0 {
+            text += &format!("({},{},{})[{}]", o.sp, o.sd, o.sq, o.period);
+        }
+        // statsforecast's `xreg`: the drift column and the user's regressors.
+        if self.terms.drift || self.terms.exogenous > 0 {
+            if self.terms.exogenous == 0 {
+                text + " with drift"
+            } else {
+                format!("Regression with {text} errors")
+            }
+        } else if self.terms.intercept {
+            text + " with non-zero mean"
+        } else if o.d == 0 && o.sd == 0 {
+            text + " with zero mean"
+        } else {
+            text
+        }
+    }
+}
+
+/// `r + d`: the state dimension of `make_arima` for `order`, `None` when it overflows.
+fn state_dimension(order: &ArmaOrder) -> Option<usize> {
+    let m = order.period.max(1);
+    let ar = order.sp.checked_mul(order.period)?.checked_add(order.p)?;
+    let ma = order.sq.checked_mul(order.period)?.checked_add(order.q)?;
+    let differences = order.sd.checked_mul(m)?.checked_add(order.d)?;
+    ar.max(ma.checked_add(1)?).checked_add(differences)
 }
 
 impl FittedModel for ArimaFitted {
@@ -236,29 +432,23 @@ impl FittedModel for ArimaFitted {
     }
 
     fn predict_with_regressors(&self, h: usize, x_future: &Regressors, levels: &[f64]) -> Forecast {
-        let y = &self.y;
-        let (mean, se): (Vec<f64>, Vec<f64>) = if is_constant(y) {
-            (vec![y[0]; h], vec![0.0; h])
-        } else {
-            let (pred, var) = kalman_forecast(h, &self.fitted.fit.model);
-            let regression = self.regression_forecast(h, x_future);
-            let sigma2 = self.fitted.fit.sigma2;
-            let mean = pred.iter().zip(&regression).map(|(p, r)| p + r).collect();
-            let se = var.iter().map(|v| (v * sigma2).sqrt()).collect();
-            (mean, se)
+        let (mean, se): (Vec<f64>, Vec<f64>) = match self.constant {
+            Some(value) => (vec![value; h], vec![0.0; h]),
+            None => {
+                let (pred, var) = kalman_forecast(h, &self.model);
+                let regression = self.regression_forecast(h, x_future);
+                let mean = pred.iter().zip(&regression).map(|(p, r)| p + r).collect();
+                let se = var.iter().map(|v| (v * self.sigma2).sqrt()).collect();
+                (mean, se)
+            }
         };
         let intervals = gaussian_bands(&mean, levels, |k| se[k]);
         Forecast { mean, intervals }
     }
 
     fn predict_in_sample(&self, levels: &[f64]) -> Forecast {
-        let mean: Vec<f64> = self
-            .y
-            .iter()
-            .zip(&self.fitted.fit.residuals)
-            .map(|(y, r)| y - r)
-            .collect();
-        let se = self.fitted.fit.sigma2.sqrt();
+        let mean = self.fitted.clone();
+        let se = self.sigma2.sqrt();
         let intervals = gaussian_bands(&mean, levels, |_| se);
         Forecast { mean, intervals }
     }
@@ -282,8 +472,7 @@ impl FittedModel for ArimaFitted {
                 x.len()
             )));
         }
-        let fit = &self.fitted.fit;
-        let order = fit.order;
+        let order = self.order;
         let seasonal = order.period > 1 && (order.sp + order.sq + order.sd) > 0;
         // statsforecast's `arima2`: the same orders with every coefficient fixed; a
         // non-seasonal model is refitted with period 1.
@@ -293,29 +482,78 @@ impl FittedModel for ArimaFitted {
             ArmaOrder { period: 1, ..order }
         };
         let mut xreg = Vec::new();
-        if self.fitted.has_drift() {
+        if self.terms.drift {
             xreg.push((1..=y.len()).map(|t| t as f64).collect());
         }
         xreg.extend(x.iter().cloned());
-        let has_coef = !fit.coef.is_empty();
+        let has_coef = !self.coef.is_empty();
         let options = ArimaOptions {
             order,
-            include_mean: has_coef && fit.has_coef("intercept"),
+            include_mean: has_coef && self.terms.intercept,
             include_drift: false,
             include_constant: None,
             method: self.method,
-            fixed: has_coef.then(|| fit.coef.clone()),
+            fixed: has_coef.then(|| self.coef.clone()),
         };
         let mut refit = arima_with_criteria(y, &options, &xreg)
             .map_err(|e| to_model_error(self.class, y.len(), e))?;
-        refit.fit.sigma2 = fit.sigma2;
-        refit.fit.names = fit.names.clone();
+        refit.fit.sigma2 = self.sigma2;
         Ok(Box::new(Self::new(
             self.class,
             self.method,
             refit,
+            self.terms,
             y,
             self.regressors,
         )))
+    }
+
+    /// The orders and terms, the coefficients, criteria, the constant of a constant series,
+    /// the fitted values, the regressor count, and the filtered state with its covariance
+    /// (the transition and noise matrices follow from the coefficients and are rebuilt).
+    fn save(&self, state: &mut StateWriter) {
+        let o = &self.order;
+        for count in [o.p, o.q, o.sp, o.sq, o.period, o.d, o.sd] {
+            state.usize(count);
+        }
+        state.bool(self.terms.intercept);
+        state.bool(self.terms.drift);
+        state.usize(self.terms.exogenous);
+        state.f64s(&self.coef);
+        for value in [self.sigma2, self.loglik, self.aic, self.aicc, self.bic] {
+            state.f64(value);
+        }
+        state.usize(self.nobs);
+        state.bool(self.constant.is_some());
+        if let Some(value) = self.constant {
+            state.f64(value);
+        }
+        state.f64s(&self.fitted);
+        state.usize(self.regressors);
+        state.f64s(&self.model.a);
+        state.f64s(&self.model.p);
+    }
+
+    /// statsforecast's `arima_string`, the orders, the coefficients by name, the variance,
+    /// the likelihood and the criteria.
+    fn info(&self) -> FitInfo {
+        let o = &self.order;
+        let counts = |values: [usize; 3]| InfoValue::List(values.map(InfoValue::Count).to_vec());
+        let names = arma_names(o).into_iter().chain(self.terms.names());
+        let coef = names
+            .zip(&self.coef)
+            .map(|(name, &value)| (name, InfoValue::Number(value)))
+            .collect();
+        FitInfo::method(self.method_string())
+            .with("order", counts([o.p, o.d, o.q]))
+            .with("seasonal_order", counts([o.sp, o.sd, o.sq]))
+            .count("period", o.period)
+            .with("coef", InfoValue::Object(coef))
+            .number("sigma2", self.sigma2)
+            .number("loglik", self.loglik)
+            .number("aic", self.aic)
+            .number("aicc", self.aicc)
+            .number("bic", self.bic)
+            .count("nobs", self.nobs)
     }
 }

@@ -302,6 +302,13 @@ pub(crate) struct AutoOptions {
     pub(crate) period: usize,
 }
 
+impl AutoOptions {
+    /// The season length of the orders searched (1 unless `seasonal`).
+    pub(crate) fn season_length(&self) -> usize {
+        if self.seasonal { self.period } else { 1 }.max(1)
+    }
+}
+
 /// statsforecast's `nsdiffs` with its `seas` test: seasonal differences while the
 /// seasonal strength exceeds 0.64.
 fn seasonal_differences(x: &[f64], period: usize, max_sd: usize) -> usize {
@@ -369,7 +376,7 @@ pub(crate) fn auto_arima(
     let approximation = options
         .approximation
         .unwrap_or(series_len > 150 || options.period > 12);
-    let m = if options.seasonal { options.period } else { 1 }.max(1);
+    let m = options.season_length();
     if is_constant(x) {
         let order = ArmaOrder {
             p: 0,

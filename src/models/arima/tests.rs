@@ -1,6 +1,6 @@
 //! Behaviour of the ARIMA models on hand-checkable and degenerate series.
 
-use crate::models::{Model, ModelError, build_model, parse_model_specs, select_arima};
+use crate::models::{InfoValue, Model, ModelError, build_model, parse_model_specs, select_arima};
 
 fn model(spec: &str) -> std::sync::Arc<dyn Model> {
     build_model(&parse_model_specs(spec).unwrap()[0]).unwrap()
@@ -162,4 +162,80 @@ fn degenerate_series_never_panic() {
             }
         }
     }
+}
+
+/// `info` names the model as statsforecast's `arima_string` does and lists the
+/// coefficients by statsforecast's names, equal to the selection's.
+#[test]
+fn info_names_the_model_and_its_coefficients() {
+    let y = ar1(80);
+    let x = [
+        (0..80).map(|t| ((t * 7) % 5) as f64).collect::<Vec<_>>(),
+        (0..80).map(|t| (t as f64 * 0.3).sin()).collect(),
+    ];
+    /// Spec, regressors, method string, coefficient names.
+    type Case<'a> = (&'a str, &'a [Vec<f64>], &'a str, &'a [&'a str]);
+    let cases: [Case; 7] = [
+        ("ARIMA(order=(0,1,0))", &[], "ARIMA(0,1,0)", &[]),
+        (
+            "ARIMA(order=(1,0,0))",
+            &[],
+            "ARIMA(1,0,0) with non-zero mean",
+            &["ar1", "intercept"],
+        ),
+        (
+            "ARIMA(order=(1,0,0), include_mean=False)",
+            &[],
+            "ARIMA(1,0,0) with zero mean",
+            &["ar1"],
+        ),
+        (
+            "ARIMA(order=(0,1,1), include_drift=True)",
+            &[],
+            "ARIMA(0,1,1) with drift",
+            &["ma1", "drift"],
+        ),
+        (
+            "ARIMA(order=(0,1,1), season_length=4, seasonal_order=(1,1,0))",
+            &[],
+            "ARIMA(0,1,1)(1,1,0)[4]",
+            &["ma1", "sar1"],
+        ),
+        (
+            "ARIMA(order=(1,0,0))",
+            &x,
+            "Regression with ARIMA(1,0,0) errors",
+            &["ar1", "intercept", "ex_1", "ex_2"],
+        ),
+        (
+            "AutoRegressive(lags=[1,3])",
+            &[],
+            "ARIMA(3,0,0) with non-zero mean",
+            &["ar1", "ar2", "ar3", "intercept"],
+        ),
+    ];
+    for (spec, x, method, names) in cases {
+        let info = model(spec).fit_with_regressors(&y, x).unwrap().info();
+        assert_eq!(info.method, method, "{spec}");
+        let Some((_, InfoValue::Object(coef))) = info.fields.iter().find(|(k, _)| k == "coef")
+        else {
+            panic!("{spec}: no coefficients");
+        };
+        let got: Vec<&str> = coef.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(got, names, "{spec}");
+        let selection = select_arima(&parse_model_specs(spec).unwrap()[0], &y, x).unwrap();
+        for ((name, value), (want_name, want)) in coef.iter().zip(&selection.coef) {
+            assert_eq!(
+                (name, value),
+                (want_name, &InfoValue::Number(*want)),
+                "{spec}"
+            );
+        }
+    }
+    // A constant series: its mean fixed, CSS (no AIC), loglik -(n + n ln 2π) / 2.
+    let constant = model("AutoARIMA(season_length=4)").fit(&[3.0; 12]).unwrap();
+    assert_eq!(
+        constant.info().to_json(),
+        r#"{"method":"ARIMA(0,0,0) with non-zero mean","order":[0,0,0],"seasonal_order":[0,0,0],"period":4,"coef":{"intercept":3.0},"sigma2":0.0,"loglik":-17.027262398456074,"aic":null,"aicc":null,"bic":null,"nobs":12}"#
+    );
 }
