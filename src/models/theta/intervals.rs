@@ -10,8 +10,7 @@
 //! quantiles are interpolated in float32; the bounds are therefore float32 numbers (before
 //! any seasonal index is applied), like statsforecast's.
 
-use super::fit::ThetaFit;
-use super::recursion::BURN_IN;
+use super::recursion::{BURN_IN, Params, State};
 use crate::models::Band;
 use crate::models::random::Pcg64;
 use crate::models::reductions::pairwise_sum;
@@ -35,9 +34,23 @@ pub(crate) fn sample_std(values: &[f64]) -> f64 {
     (pairwise_sum(&squares) / (n - 1.0)).sqrt()
 }
 
+/// Where the simulated paths start: the fitted parameters and last state, the number of
+/// observations fitted, their mean and the scale of the errors.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PathStart {
+    pub(crate) params: Params,
+    pub(crate) last_state: State,
+    /// At least one.
+    pub(crate) n: usize,
+    /// `np.mean(y)`, which the paths' running mean starts from.
+    pub(crate) mean_y: f64,
+    /// The standard deviation of the errors ([`error_scale`] of the residuals).
+    pub(crate) sigma: f64,
+}
+
 /// The scale of the simulated errors: the standard deviation of the residuals after the
 /// first three, or of all of them when fewer than two remain.
-fn error_scale(residuals: &[f64]) -> f64 {
+pub(crate) fn error_scale(residuals: &[f64]) -> f64 {
     let tail = &residuals[BURN_IN.min(residuals.len())..];
     if tail.len() < 2 {
         sample_std(residuals)
@@ -47,16 +60,15 @@ fn error_scale(residuals: &[f64]) -> f64 {
 }
 
 /// The simulated paths, `h` rows of [`N_PATHS`] float32 values (statsforecast's `samples`).
-fn simulate(fit: &ThetaFit, h: usize) -> Vec<f32> {
-    let n = fit.residuals.len();
-    let sigma = error_scale(&fit.residuals);
-    let p = &fit.params;
+fn simulate(start: &PathStart, h: usize) -> Vec<f32> {
+    let (n, sigma) = (start.n, start.sigma);
+    let p = &start.params;
     let weight = 1.0 - 1.0 / p.theta;
-    let last = &fit.last_state;
+    let last = &start.last_state;
     let mut level = [last.level; N_PATHS];
     let mut a = [last.a; N_PATHS];
     let mut b = [last.b; N_PATHS];
-    let mut mean_y = [fit.mean_y; N_PATHS];
+    let mut mean_y = [start.mean_y; N_PATHS];
     let mut rng = Pcg64::from_seed(SEED);
     let mut samples = vec![0.0f32; h * N_PATHS];
     for (step, row) in samples.chunks_exact_mut(N_PATHS).enumerate() {
@@ -105,8 +117,8 @@ fn quantile_f32(sorted: &[f32], q: f64) -> f32 {
 }
 
 /// One band per level from simulated paths, before any seasonal index is applied.
-pub(crate) fn simulated_bands(fit: &ThetaFit, h: usize, levels: &[f64]) -> Vec<Band> {
-    let mut samples = simulate(fit, h);
+pub(crate) fn simulated_bands(start: &PathStart, h: usize, levels: &[f64]) -> Vec<Band> {
+    let mut samples = simulate(start, h);
     let mut bands: Vec<Band> = levels
         .iter()
         .map(|&level| Band {

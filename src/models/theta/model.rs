@@ -3,13 +3,16 @@
 
 use super::ModelType;
 use super::fit::FixedParams;
-use super::intervals::{sample_std, simulated_bands};
-use super::recursion::{BURN_IN, forecast};
-use super::search::{MIN_OBSERVATIONS, SearchError, SearchSpec, Selected, search};
+use super::intervals::{PathStart, error_scale, sample_std, simulated_bands};
+use super::recursion::{BURN_IN, Params, State, forecast};
+use super::search::{MIN_OBSERVATIONS, SearchError, SearchSpec, Season, Selected, search};
 use super::seasonal::DecompositionType;
 use crate::models::error::ensure_finite_series;
 use crate::models::intervals::gaussian_bands;
-use crate::models::{FittedModel, Forecast, Model, ModelError, ModelSpec, ParamValue, SpecError};
+use crate::models::{
+    FitInfo, FittedModel, Forecast, InfoValue, Model, ModelError, ModelSpec, ParamValue, SpecError,
+    StateError, StateReader, StateWriter,
+};
 
 /// statsforecast `AutoTheta(season_length=1, decomposition_type='multiplicative',
 /// model=None, alias='AutoTheta', prediction_intervals=None, distribution='normal')`: the
@@ -151,46 +154,125 @@ impl Model for AutoTheta {
             y,
         )))
     }
+
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        Ok(Box::new(ThetaFitted::restore(self, state)?))
+    }
 }
 
-/// A fitted Theta model: the selected model, its parameters and last state, and the
-/// seasonal indices it forecasts with.
+/// A fitted Theta model: the selected model, what its forecasts and simulated intervals
+/// continue from, the seasonal indices it forecasts with, and the fitted values.
 #[derive(Debug, Clone, PartialEq)]
 struct ThetaFitted {
     class: &'static str,
     season_length: usize,
-    selected: Selected,
+    model: ModelType,
+    /// Parameters, last state and error scale.
+    start: PathStart,
+    /// statsforecast's `mse`, the objective the selection minimised.
+    mse: f64,
+    season: Option<Season>,
     /// `y - residuals`, as statsforecast's `fitted`.
     fitted: Vec<f64>,
+    /// Standard error of the fitted values: `std(residuals[3:], ddof=1)` (NaN when a single
+    /// residual is left, as in statsforecast).
+    fitted_se: f64,
 }
 
 impl ThetaFitted {
     fn new(class: &'static str, season_length: usize, selected: Selected, y: &[f64]) -> Self {
-        let fitted = y
-            .iter()
-            .zip(&selected.fit.residuals)
-            .map(|(v, e)| v - e)
-            .collect();
+        let Selected { fit, season } = selected;
+        let fitted = y.iter().zip(&fit.residuals).map(|(v, e)| v - e).collect();
         Self {
             class,
             season_length,
-            selected,
+            model: fit.model,
+            start: PathStart {
+                params: fit.params,
+                last_state: fit.last_state,
+                n: fit.residuals.len(),
+                mean_y: fit.mean_y,
+                sigma: error_scale(&fit.residuals),
+            },
+            mse: fit.mse,
+            season,
             fitted,
+            fitted_se: sample_std(&fit.residuals[BURN_IN..]),
         }
+    }
+
+    /// Reads back what `save` wrote, for the model `spec`.
+    fn restore(spec: &AutoTheta, state: &mut StateReader<'_>) -> Result<Self, StateError> {
+        let model = match state.tag("Theta model type", 4)? {
+            0 => ModelType::Stm,
+            1 => ModelType::Otm,
+            2 => ModelType::Dstm,
+            _ => ModelType::Dotm,
+        };
+        StateReader::check(model, "model type", |&model| {
+            spec.model.is_none_or(|fixed| fixed == model)
+        })?;
+        let params = Params {
+            initial_smoothed: state.f64()?,
+            alpha: state.f64()?,
+            theta: state.f64()?,
+        };
+        let last_state = State {
+            level: state.f64()?,
+            mean_y: state.f64()?,
+            a: state.f64()?,
+            b: state.f64()?,
+            mu: state.f64()?,
+        };
+        let mean_y = state.f64()?;
+        let sigma = state.f64()?;
+        let mse = state.f64()?;
+        let fitted_se = state.f64()?;
+        let fitted = StateReader::check(state.f64s()?, "fitted values", |f| {
+            f.len() >= MIN_OBSERVATIONS
+        })?;
+        let season = if state.bool()? {
+            let kind = match state.tag("decomposition type", 2)? {
+                0 => DecompositionType::Multiplicative,
+                _ => DecompositionType::Additive,
+            };
+            // The last season of indices.
+            let indices = StateReader::check(state.f64s()?, "seasonal indices", |indices| {
+                indices.len() == spec.season_length
+            })?;
+            Some(Season { kind, indices })
+        } else {
+            None
+        };
+        Ok(Self {
+            class: spec.class,
+            season_length: spec.season_length,
+            model,
+            start: PathStart {
+                params,
+                last_state,
+                n: fitted.len(),
+                mean_y,
+                sigma,
+            },
+            mse,
+            season,
+            fitted,
+            fitted_se,
+        })
     }
 }
 
 impl FittedModel for ThetaFitted {
     fn predict(&self, h: usize, levels: &[f64]) -> Forecast {
-        let fit = &self.selected.fit;
-        let n = self.fitted.len();
-        let mut mean = forecast(&fit.last_state, n, fit.model, &fit.params, h);
+        let start = &self.start;
+        let mut mean = forecast(&start.last_state, start.n, self.model, &start.params, h);
         let mut intervals = if levels.is_empty() {
             Vec::new()
         } else {
-            simulated_bands(fit, h, levels)
+            simulated_bands(start, h, levels)
         };
-        if let Some(season) = &self.selected.season {
+        if let Some(season) = &self.season {
             let reseasonalise = |values: &mut [f64]| {
                 for (k, v) in values.iter_mut().enumerate() {
                     *v = season
@@ -209,26 +291,20 @@ impl FittedModel for ThetaFitted {
 
     fn predict_in_sample(&self, levels: &[f64]) -> Forecast {
         let mean = self.fitted.clone();
-        let intervals = if levels.is_empty() {
-            Vec::new()
-        } else {
-            // NaN when a single residual is left (4 observations), as in statsforecast.
-            let se = sample_std(&self.selected.fit.residuals[BURN_IN..]);
-            gaussian_bands(&mean, levels, |_| se)
-        };
+        let intervals = gaussian_bands(&mean, levels, |_| self.fitted_se);
         Forecast { mean, intervals }
     }
 
     fn forward(&self, y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {
-        let fit = &self.selected.fit;
+        let params = &self.start.params;
         let spec = SearchSpec {
             m: self.season_length,
-            model: Some(fit.model),
+            model: Some(self.model),
             decomposition: DecompositionType::Multiplicative,
             fixed: FixedParams {
-                initial_smoothed: Some(fit.params.initial_smoothed),
-                alpha: Some(fit.params.alpha),
-                theta: Some(fit.params.theta),
+                initial_smoothed: Some(params.initial_smoothed),
+                alpha: Some(params.alpha),
+                theta: Some(params.theta),
             },
         };
         let selected = select(self.class, &spec, y)?;
@@ -238,5 +314,66 @@ impl FittedModel for ThetaFitted {
             selected,
             y,
         )))
+    }
+
+    /// The model type, parameters, last state, the series' mean, the error scales, the
+    /// objective, the fitted values and the seasonal indices.
+    fn save(&self, state: &mut StateWriter) {
+        let start = &self.start;
+        state.u8(match self.model {
+            ModelType::Stm => 0,
+            ModelType::Otm => 1,
+            ModelType::Dstm => 2,
+            ModelType::Dotm => 3,
+        });
+        let p = &start.params;
+        let last = &start.last_state;
+        for value in [
+            p.initial_smoothed,
+            p.alpha,
+            p.theta,
+            last.level,
+            last.mean_y,
+            last.a,
+            last.b,
+            last.mu,
+            start.mean_y,
+            start.sigma,
+            self.mse,
+            self.fitted_se,
+        ] {
+            state.f64(value);
+        }
+        state.f64s(&self.fitted);
+        state.bool(self.season.is_some());
+        if let Some(season) = &self.season {
+            state.u8(match season.kind {
+                DecompositionType::Multiplicative => 0,
+                DecompositionType::Additive => 1,
+            });
+            state.f64s(&season.indices);
+        }
+    }
+
+    /// The selected model type (AutoTheta's method; the class name for the others), its
+    /// parameters, the objective, and the seasonal decomposition applied.
+    fn info(&self) -> FitInfo {
+        let method = if self.class == "AutoTheta" {
+            self.model.code()
+        } else {
+            self.class
+        };
+        let p = &self.start.params;
+        let info = FitInfo::method(method)
+            .text("model_type", self.model.code())
+            .number("initial_smoothed", p.initial_smoothed)
+            .number("alpha", p.alpha)
+            .number("theta", p.theta)
+            .number("mse", self.mse)
+            .with("decompose", InfoValue::Flag(self.season.is_some()));
+        match &self.season {
+            Some(season) => info.text("decomposition_type", season.kind.name()),
+            None => info,
+        }
     }
 }
