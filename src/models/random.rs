@@ -295,8 +295,19 @@ pub(crate) struct NormalStream {
     /// Index of the next draw.
     position: u64,
     map: Arc<PositionMap>,
-    /// The stretch of the map last used, with its number.
-    stretch: Option<(u64, Arc<Stretch>)>,
+    /// The stretch of the map last jumped in (its number, the stretch) and the last draw
+    /// jumped to in it, where a later jump in it starts from.
+    last_jump: Option<(u64, Arc<Stretch>, Mark)>,
+}
+
+/// A draw of a [`Stretch`] with what a jump needs: the long draws before it, the word
+/// where it starts (both counted from the stretch's start) and the LCG state there.
+#[derive(Clone, Copy)]
+struct Mark {
+    draw: u64,
+    long_before: usize,
+    word: u64,
+    state: u128,
 }
 
 impl NormalStream {
@@ -306,7 +317,7 @@ impl NormalStream {
             rng: Pcg64::from_seed(seed),
             position: 0,
             map: PositionMap::of_seed(seed),
-            stretch: None,
+            last_jump: None,
         }
     }
 
@@ -329,17 +340,38 @@ impl NormalStream {
         self.position = index;
     }
 
-    /// Moves to draw `index <= MAPPED` by the map.
+    /// Moves to draw `index <= MAPPED` by the map, from the last draw jumped to when it
+    /// is in the same stretch and not after `index`, else from the stretch's start.
     fn jump(&mut self, index: u64) {
         let number = (index / STRETCH).min(MAPPED / STRETCH - 1);
-        let stretch = match &self.stretch {
-            Some((n, stretch)) if *n == number => stretch,
-            _ => &self.stretch.insert((number, self.map.stretch(number))).1,
+        let draw = index - number * STRETCH;
+        let (stretch, from) = match self.last_jump.take() {
+            Some((n, stretch, mark)) if n == number && mark.draw <= draw => (stretch, mark),
+            Some((n, stretch, _)) if n == number => {
+                let start = stretch.start();
+                (stretch, start)
+            }
+            _ => {
+                let stretch = self.map.stretch(number);
+                let start = stretch.start();
+                (stretch, start)
+            }
         };
-        let offset = stretch.word_offset(index - number * STRETCH);
-        let state = self.map.advance(stretch.state, offset);
-        self.rng.set_position(stretch.first_word + offset, state);
+        let long_before = stretch.long_before(draw, from.long_before);
+        let extra = long_before
+            .checked_sub(1)
+            .map_or(0, |j| u64::from(stretch.extra[j]));
+        let word = draw + extra;
+        let state = self.map.advance(from.state, word - from.word);
+        self.rng.set_position(stretch.first_word + word, state);
         self.position = index;
+        let mark = Mark {
+            draw,
+            long_before,
+            word,
+            state,
+        };
+        self.last_jump = Some((number, stretch, mark));
     }
 }
 
@@ -369,11 +401,29 @@ struct Stretch {
 }
 
 impl Stretch {
-    /// Words from the start of the stretch to the start of its draw `i` (`i <= STRETCH`).
-    fn word_offset(&self, i: u64) -> u64 {
-        let before = self.long.partition_point(|&j| u64::from(j) < i);
-        let extra = before.checked_sub(1).map_or(0, |j| self.extra[j]);
-        i + u64::from(extra)
+    /// Its first draw.
+    fn start(&self) -> Mark {
+        Mark {
+            draw: 0,
+            long_before: 0,
+            word: 0,
+            state: self.state,
+        }
+    }
+
+    /// How many long draws come before draw `i` (`i <= STRETCH`), knowing that `known`
+    /// do: the long draws after those are counted a window at a time (a draw moves a few
+    /// windows at most).
+    fn long_before(&self, i: u64, known: usize) -> usize {
+        let mut count = known;
+        loop {
+            let window = &self.long[count..(count + 32).min(self.long.len())];
+            let before = window.iter().filter(|&&j| u64::from(j) < i).count();
+            count += before;
+            if before < 32 {
+                return count;
+            }
+        }
     }
 }
 
