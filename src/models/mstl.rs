@@ -10,8 +10,8 @@ use super::error::ensure_finite_series;
 use super::spec::{ModelSpec, ParamValue, SpecError, build_model};
 use super::stl::{Mstl as Decomposition, StlParams, mstl};
 use super::{
-    Band, ConformalIntervals, FittedModel, Forecast, ForecastOutput, InSampleBounds, Model,
-    ModelError, Regressors, with_conformal_intervals,
+    Band, ConformalIntervals, FitInfo, FittedModel, Forecast, ForecastOutput, InSampleBounds,
+    Model, ModelError, Regressors, StateError, StateReader, StateWriter, with_conformal_intervals,
 };
 
 /// `MSTL(season_length, trend_forecaster, stl_kwargs)`.
@@ -350,6 +350,26 @@ impl Model for Mstl {
                 .map(|f| reseasonalise(f, &seasonality.in_sample)),
         })
     }
+
+    /// The trend forecaster's state, then the in-sample seasonality and each seasonal
+    /// component's last cycle (one season long).
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        let trend = self.trend.restore(state)?;
+        let in_sample = state.f64s()?;
+        let last_cycles = self
+            .season_lengths
+            .iter()
+            .map(|&m| StateReader::check(state.f64s()?, "last seasonal cycle", |c| c.len() == m))
+            .collect::<Result<_, _>>()?;
+        Ok(Box::new(MstlFitted {
+            mstl: self.clone(),
+            trend,
+            seasonality: Seasonality {
+                in_sample,
+                last_cycles,
+            },
+        }))
+    }
 }
 
 /// A fitted MSTL: the fitted trend forecaster and the seasonality to add back.
@@ -395,6 +415,26 @@ impl FittedModel for MstlFitted {
             trend,
             seasonality,
         }))
+    }
+
+    fn save(&self, state: &mut StateWriter) {
+        self.trend.save(state);
+        state.f64s(&self.seasonality.in_sample);
+        for cycle in &self.seasonality.last_cycles {
+            state.f64s(cycle);
+        }
+    }
+
+    /// `MSTL(<season lengths>)` with the trend forecaster's info.
+    fn info(&self) -> FitInfo {
+        let lengths: Vec<String> = self
+            .mstl
+            .season_lengths
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        FitInfo::method(format!("MSTL({})", lengths.join(", ")))
+            .with("trend", self.trend.info().into())
     }
 }
 
@@ -451,6 +491,34 @@ mod tests {
             let want = adjusted_last + (short[58 + j % 3] + long[56 + j % 5]);
             assert_eq!(*v, want, "{j}");
         }
+    }
+
+    /// The season lengths, ascending, and the trend forecaster's own info on the seasonally
+    /// adjusted series.
+    #[test]
+    fn info_nests_the_trend_forecasters() {
+        use crate::models::{InfoValue, Model};
+
+        let y: Vec<f64> = (0..40)
+            .map(|t| 10.0 + 0.2 * t as f64 + [2.0, -1.0, -1.0][t % 3] + ((t * 7) % 4) as f64)
+            .collect();
+        let info = model("MSTL(season_length=[5, 3], trend_forecaster=Naive())")
+            .fit(&y)
+            .unwrap()
+            .info();
+        let parts = mstl(&y, &[3, 5], None, &|p| p.seasonal_deg = 0).unwrap();
+        let adjusted: Vec<f64> = parts
+            .trend
+            .iter()
+            .zip(&parts.remainder)
+            .map(|(t, r)| t + r)
+            .collect();
+        let trend = crate::models::baselines::Naive
+            .fit(&adjusted)
+            .unwrap()
+            .info();
+        assert_eq!(info.method, "MSTL(3, 5)");
+        assert_eq!(info.fields, [("trend".to_owned(), InfoValue::from(trend))]);
     }
 
     #[test]
