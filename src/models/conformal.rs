@@ -62,7 +62,8 @@ use std::sync::Arc;
 
 use super::random::quantiles;
 use super::{
-    Band, FittedModel, Forecast, ForecastOutput, InSampleBounds, Model, ModelError, Regressors,
+    Band, FitInfo, FittedModel, Forecast, ForecastOutput, InSampleBounds, InfoValue, Model,
+    ModelError, Regressors, StateError, StateReader, StateWriter,
 };
 
 /// How conformity scores become bounds (statsforecast's `ConformalIntervals.method`).
@@ -332,6 +333,37 @@ impl Model for Conformal {
             settings,
         }))
     }
+
+    /// The wrapped model's state, then the calibration: the scores of each window (as many
+    /// windows as a series can give, up to the settings', each `h` long) or why there are
+    /// none.
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        let inner = self.inner.restore(state)?;
+        let calibration = match state.tag("calibration", 2)? {
+            0 => {
+                let windows = StateReader::check(state.usize()?, "calibration windows", |w| {
+                    (2..=self.settings.n_windows).contains(w)
+                })?;
+                let scores = (0..windows)
+                    .map(|_| {
+                        StateReader::check(state.f64s()?, "conformity scores", |row| {
+                            row.len() == self.settings.h
+                        })
+                    })
+                    .collect::<Result<_, _>>()?;
+                Calibration::Scores {
+                    method: self.settings.method,
+                    scores,
+                }
+            }
+            _ => Calibration::Failed(state.str()?),
+        };
+        Ok(Box::new(ConformalFit {
+            model: self.clone(),
+            inner,
+            calibration,
+        }))
+    }
 }
 
 /// The conformity scores of one series, or why there are none.
@@ -499,6 +531,47 @@ impl FittedModel for ConformalFit {
             inner,
             calibration: self.model.calibrate(y, x),
         }))
+    }
+
+    /// The settings and the scores' method come from the restoring spec.
+    fn save(&self, state: &mut StateWriter) {
+        self.inner.save(state);
+        match &self.calibration {
+            Calibration::Scores { scores, .. } => {
+                state.u8(0);
+                state.usize(scores.len());
+                for row in scores {
+                    state.f64s(row);
+                }
+            }
+            Calibration::Failed(reason) => {
+                state.u8(1);
+                state.str(reason);
+            }
+        }
+    }
+
+    /// The wrapped model's info with the conformal settings and the windows calibrated (or
+    /// why the bounds are NaN).
+    fn info(&self) -> FitInfo {
+        let settings = self.model.settings;
+        let mut conformal = vec![
+            (
+                "method".to_owned(),
+                InfoValue::Text(settings.method.name().to_owned()),
+            ),
+            ("n_windows".to_owned(), InfoValue::Count(settings.n_windows)),
+            ("h".to_owned(), InfoValue::Count(settings.h)),
+        ];
+        conformal.push(match &self.calibration {
+            Calibration::Scores { scores, .. } => {
+                ("windows".to_owned(), InfoValue::Count(scores.len()))
+            }
+            Calibration::Failed(reason) => ("failed".to_owned(), InfoValue::Text(reason.clone())),
+        });
+        self.inner
+            .info()
+            .with("prediction_intervals", InfoValue::Object(conformal))
     }
 }
 
@@ -1297,6 +1370,35 @@ mod tests {
             Err(ModelError::NotEnoughData { .. })
         ));
         assert_eq!(conformal.fit(&[]).err(), Some(ModelError::EmptySeries));
+    }
+
+    /// The wrapped model's info, then the settings and the windows calibrated, or why there
+    /// are none.
+    #[test]
+    fn info_adds_the_calibration_to_the_wrapped_models() {
+        let text = "ConformalIntervals(n_windows=3, h=2, method='conformal_error')";
+        let conformal = model(&format!("Naive(prediction_intervals={text})"));
+        let naive = model("Naive()").fit(&Y).unwrap().info().to_json();
+        let settings = r#""prediction_intervals":{"method":"conformal_error","n_windows":3,"h":2"#;
+        assert_eq!(
+            conformal.fit(&Y).unwrap().info().to_json(),
+            format!(
+                r#"{},{settings},"windows":3}}}}"#,
+                &naive[..naive.len() - 1]
+            )
+        );
+        let short = conformal.fit(&Y[..6]).unwrap().info().to_json();
+        assert!(
+            short.contains(&format!(r#"{settings},"windows":2}}"#)),
+            "{short}"
+        );
+        let too_short = conformal.fit(&Y[..4]).unwrap().info().to_json();
+        assert!(
+            too_short.contains(&format!(
+                r#"{settings},"failed":"conformal intervals need at least 5 observations"#
+            )),
+            "{too_short}"
+        );
     }
 
     #[test]
