@@ -2,14 +2,15 @@
 
 use super::fit::CesModel;
 use super::intervals::simulated_bands;
-use super::recursion::{SeasonType, forecast_into};
+use super::recursion::{SeasonType, Smoothing, forecast_into};
 use super::search::{FREE, SearchError, search};
 use crate::models::baselines::Naive;
 use crate::models::error::ensure_finite_series;
 use crate::models::intervals::gaussian_bands;
 use crate::models::reductions::{dof, is_constant, residual_sigma, residuals};
 use crate::models::{
-    FittedModel, Forecast, ForecastOutput, Model, ModelError, ModelSpec, SpecError, fit_and_predict,
+    FitInfo, FittedModel, Forecast, ForecastOutput, InfoValue, Model, ModelError, ModelSpec,
+    SpecError, StateError, StateReader, StateWriter, fit_and_predict,
 };
 
 const CLASS: &str = "AutoCES";
@@ -108,7 +109,7 @@ impl Model for AutoCes {
     fn fit(&self, y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {
         match self.fit_ces(y)? {
             Some(fitted) => Ok(Box::new(fitted)),
-            None => Naive.fit(y),
+            None => Ok(Box::new(NaiveShortcut(Naive.fit(y)?))),
         }
     }
 
@@ -130,6 +131,41 @@ impl Model for AutoCes {
         }
         fit_and_predict(self, y, h, levels, fitted)
     }
+
+    /// A CES fit (tag 0) or the `Naive` fit of a constant series (tag 1).
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
+        match state.tag("AutoCES fit", 2)? {
+            0 => Ok(Box::new(CesFitted::restore(self.season_length, state)?)),
+            _ => Ok(Box::new(NaiveShortcut(Naive.restore(state)?))),
+        }
+    }
+}
+
+/// The `Naive` fit statsforecast hands a constant series to; its state is tagged so that
+/// `AutoCES` reads it back as such.
+struct NaiveShortcut(Box<dyn FittedModel>);
+
+impl FittedModel for NaiveShortcut {
+    fn predict(&self, h: usize, levels: &[f64]) -> Forecast {
+        self.0.predict(h, levels)
+    }
+
+    fn predict_in_sample(&self, levels: &[f64]) -> Forecast {
+        self.0.predict_in_sample(levels)
+    }
+
+    fn forward(&self, y: &[f64]) -> Result<Box<dyn FittedModel>, ModelError> {
+        self.0.forward(y)
+    }
+
+    fn save(&self, state: &mut StateWriter) {
+        state.u8(1);
+        self.0.save(state);
+    }
+
+    fn info(&self) -> FitInfo {
+        self.0.info()
+    }
 }
 
 /// A fitted CES model: the selected form with its parameters and final states.
@@ -149,6 +185,46 @@ impl CesFitted {
     /// The selected model (form, parameters, criteria).
     pub(crate) fn model(&self) -> &CesModel {
         &self.model
+    }
+
+    /// Reads back what `save` wrote after its tag, for a spec of `season_length`.
+    fn restore(season_length: usize, state: &mut StateReader<'_>) -> Result<Self, StateError> {
+        let season = match state.tag("CES form", 4)? {
+            0 => SeasonType::None,
+            1 => SeasonType::Simple,
+            2 => SeasonType::Partial,
+            _ => SeasonType::Full,
+        };
+        // One state row without a season, one per season position with one.
+        let lags = StateReader::check(state.usize()?, "state rows", |&lags| {
+            lags == season.lags(season_length)
+        })?;
+        let par = Smoothing {
+            alpha_0: state.f64()?,
+            alpha_1: state.f64()?,
+            beta_0: state.f64()?,
+            beta_1: state.f64()?,
+        };
+        let last_states = StateReader::check(state.f64s()?, "final states", |s| {
+            lags.checked_mul(season.components()) == Some(s.len())
+        })?;
+        let fitted = StateReader::check(state.f64s()?, "fitted values", |f| !f.is_empty())?;
+        let fitted_se = state.f64()?;
+        let model = CesModel {
+            season,
+            lags,
+            par,
+            n: fitted.len(),
+            last_states,
+            fitted,
+            loglik: state.f64()?,
+            aic: state.f64()?,
+            aicc: state.f64()?,
+            bic: state.f64()?,
+            sigma2: state.f64()?,
+            n_params: season.components() + 1,
+        };
+        Ok(Self { model, fitted_se })
     }
 }
 
@@ -175,5 +251,55 @@ impl FittedModel for CesFitted {
         let model =
             search(y, m.lags, Some(m.season), m.par).map_err(|e| to_model_error(y.len(), e))?;
         Ok(Box::new(Self::new(model, y)))
+    }
+
+    /// The form, the parameters, the final states, the fitted values with their standard
+    /// error and the criteria (the number of observations is that of the fitted values, the
+    /// number of parameters that of the form's state columns plus one).
+    fn save(&self, state: &mut StateWriter) {
+        let m = &self.model;
+        state.u8(0);
+        state.u8(match m.season {
+            SeasonType::None => 0,
+            SeasonType::Simple => 1,
+            SeasonType::Partial => 2,
+            SeasonType::Full => 3,
+        });
+        state.usize(m.lags);
+        for value in [m.par.alpha_0, m.par.alpha_1, m.par.beta_0, m.par.beta_1] {
+            state.f64(value);
+        }
+        state.f64s(&m.last_states);
+        state.f64s(&m.fitted);
+        state.f64(self.fitted_se);
+        for value in [m.loglik, m.aic, m.aicc, m.bic, m.sigma2] {
+            state.f64(value);
+        }
+    }
+
+    /// `CES(<form>)` with statsforecast's form letter (`N`, `S`, `P`, `F`), the complex
+    /// smoothing parameters (the seasonal one only for the forms that have it) and the
+    /// criteria.
+    fn info(&self) -> FitInfo {
+        let m = &self.model;
+        let complex = |real: f64, imaginary: f64| {
+            InfoValue::Object(vec![
+                ("real".to_owned(), InfoValue::Number(real)),
+                ("imag".to_owned(), InfoValue::Number(imaginary)),
+            ])
+        };
+        let info = FitInfo::method(format!("CES({})", m.season.letter()))
+            .text("season_type", m.season.letter())
+            .with("alpha", complex(m.par.alpha_0, m.par.alpha_1));
+        let info = match m.season {
+            SeasonType::Partial => info.number("beta", m.par.beta_0),
+            SeasonType::Full => info.with("beta", complex(m.par.beta_0, m.par.beta_1)),
+            SeasonType::None | SeasonType::Simple => info,
+        };
+        info.number("loglik", m.loglik)
+            .number("aic", m.aic)
+            .number("aicc", m.aicc)
+            .number("bic", m.bic)
+            .number("sigma2", m.sigma2)
     }
 }
