@@ -553,10 +553,10 @@ fn tables() -> &'static Tables {
 /// `q`); NaN everywhere when `values` holds a NaN, as numpy gives. Reorders `values`.
 pub(crate) fn quantiles(values: &mut [f64], qs: &[f64], out: &mut [f64]) {
     let n = values.len();
-    if n == 0 || values.iter().any(|v| v.is_nan()) {
+    let Some((low, high)) = extremes(values) else {
         out.fill(f64::NAN);
         return;
-    }
+    };
     // Each quantile interpolates between two order statistics.
     let between: Vec<(usize, usize, f64)> = qs
         .iter()
@@ -570,13 +570,42 @@ pub(crate) fn quantiles(values: &mut [f64], qs: &[f64], out: &mut [f64]) {
     ranks.sort_unstable();
     ranks.dedup();
     let mut stats = vec![0.0; ranks.len()];
-    if !by_buckets(values, &ranks, &mut stats) {
+    if !by_buckets(values, low, high, &ranks, &mut stats) {
         by_selection(values, &ranks, &mut stats);
     }
     let stat = |rank: usize| stats[ranks.partition_point(|&r| r < rank)];
     for (slot, &(below, above, t)) in out.iter_mut().zip(&between) {
         *slot = lerp(stat(below), stat(above), t);
     }
+}
+
+/// The smallest and the largest of `values`; `None` when it is empty or holds a NaN.
+fn extremes(values: &[f64]) -> Option<(f64, f64)> {
+    // Eight running extremes, so that the comparisons do not wait on each other.
+    const WAYS: usize = 8;
+    let mut low = [f64::INFINITY; WAYS];
+    let mut high = [f64::NEG_INFINITY; WAYS];
+    let mut nan = [false; WAYS];
+    let mut chunks = values.chunks_exact(WAYS);
+    for chunk in &mut chunks {
+        for j in 0..WAYS {
+            let v = chunk[j];
+            low[j] = if v < low[j] { v } else { low[j] };
+            high[j] = if v > high[j] { v } else { high[j] };
+            nan[j] |= v.is_nan();
+        }
+    }
+    for (j, &v) in chunks.remainder().iter().enumerate() {
+        low[j] = if v < low[j] { v } else { low[j] };
+        high[j] = if v > high[j] { v } else { high[j] };
+        nan[j] |= v.is_nan();
+    }
+    if values.is_empty() || nan.contains(&true) {
+        return None;
+    }
+    let low = low.into_iter().fold(f64::INFINITY, f64::min);
+    let high = high.into_iter().fold(f64::NEG_INFINITY, f64::max);
+    Some((low, high))
 }
 
 /// Value buckets of [`by_buckets`].
@@ -586,35 +615,31 @@ const FEW_VALUES: usize = 256;
 
 /// The order statistics `ranks` (ascending, distinct) of `values` (no NaN) into `stats`,
 /// in the order `f64::total_cmp` gives: one pass counts the values per bucket of equal
-/// width between the smallest and the largest, which tells the bucket of every rank, and
+/// width between the smallest, `low`, and the largest, `high`, which tells the bucket of
+/// every rank, and
 /// only the values of those buckets are then selected among. A value's bucket,
 /// `⌊(v - low) · scale⌋`, never decreases as the value grows (rounding keeps the order of
 /// each operation), so every bucket holds a run of the sorted values and the ranks found
 /// are exact. `false`, with nothing done, for few values or a range that is not a
 /// positive finite number.
-fn by_buckets(values: &[f64], ranks: &[usize], stats: &mut [f64]) -> bool {
+fn by_buckets(values: &[f64], low: f64, high: f64, ranks: &[usize], stats: &mut [f64]) -> bool {
     if values.len() < FEW_VALUES {
         return false;
     }
-    let (low, high) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        });
     let scale = BUCKETS as f64 / (high - low);
     if !(scale.is_finite() && scale > 0.0) {
         return false;
     }
-    let bucket = |v: f64| (((v - low) * scale) as usize).min(BUCKETS - 1);
-    let mut counts = vec![0u32; BUCKETS];
+    let last = (BUCKETS - 1) as f64;
     let ids: Vec<u16> = values
         .iter()
-        .map(|&v| {
-            let b = bucket(v);
-            counts[b] += 1;
-            b as u16
-        })
+        .map(|&v| ((v - low) * scale).min(last) as u16)
         .collect();
+    let mut counts = [0u32; BUCKETS];
+    for &b in &ids {
+        // `b < BUCKETS`: the mask only spares the bounds check.
+        counts[usize::from(b) & (BUCKETS - 1)] += 1;
+    }
     // The bucket of each rank, and the rank of its bucket's smallest value.
     let mut located = Vec::with_capacity(ranks.len());
     let mut first = 0;
