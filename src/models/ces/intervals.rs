@@ -60,12 +60,14 @@ fn simulate(model: &CesModel, h: usize) -> Vec<f64> {
     let mut noise = NormalStream::new(1);
     let mut buf = vec![Lanes::default(); (model.lags + h) * cols];
     let mut steps = vec![Lanes::default(); h];
+    let mut z = vec![0.0; model.last_states.len()];
     for first in (0..N_PATHS).step_by(LANES) {
         for lane in 0..LANES {
             noise.seek((first + lane) as u64 * per_path + before);
-            for (slot, &state) in buf.iter_mut().zip(&model.last_states) {
+            noise.fill(&mut z);
+            for (slot, (&state, &z)) in buf.iter_mut().zip(model.last_states.iter().zip(&z)) {
                 // numpy's normal(loc=0, scale=sd) is loc + scale * z.
-                slot.0[lane] = state + (0.0 + sd * noise.standard_normal());
+                slot.0[lane] = state + (0.0 + sd * z);
             }
         }
         forecast_into(&mut buf, model.season, model.lags, &model.par, &mut steps);
