@@ -1441,6 +1441,14 @@ mod tests {
         fn fit(&self, _y: &[f64]) -> Result<Box<dyn crate::models::FittedModel>, ModelError> {
             Err(ModelError::Unsupported("fit".into()))
         }
+        fn restore(
+            &self,
+            _state: &mut crate::models::StateReader<'_>,
+        ) -> Result<Box<dyn crate::models::FittedModel>, crate::models::StateError> {
+            Err(crate::models::StateError::Corrupted(
+                "nothing is fitted".into(),
+            ))
+        }
         fn uses_regressors(&self) -> bool {
             true
         }

@@ -220,13 +220,10 @@ pub trait Model: Send + Sync + std::fmt::Debug {
     }
 
     /// Reads back a model of this spec fitted earlier: the fields its
-    /// [`FittedModel::save`] wrote, in the same order (see [`decode_state`]).
-    fn restore(&self, _state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
-        Err(StateError::Corrupted(format!(
-            "{} cannot be restored yet",
-            self.class_name()
-        )))
-    }
+    /// [`FittedModel::save`] wrote, in the same order (see [`decode_state`]), each checked
+    /// (tags, counts, lengths consistent with each other and with the spec) so that whatever
+    /// bytes pass, the restored model never panics.
+    fn restore(&self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError>;
 }
 
 /// The body of [`Model::forecast`], callable from models that override it.
@@ -281,11 +278,10 @@ pub trait FittedModel: Send {
     }
 
     /// Writes what `predict`, `predict_in_sample` and `forward` need: plain parameters and
-    /// vectors, read back by the model's [`Model::restore`] (see [`encode_state`]).
-    fn save(&self, _state: &mut StateWriter) {}
+    /// vectors, read back by the model's [`Model::restore`] (see [`encode_state`]). What the
+    /// spec gives is not written, nor what is recomputed exactly from what is.
+    fn save(&self, state: &mut StateWriter);
 
     /// What the fit chose: statsforecast's method string and the fitted parameters.
-    fn info(&self) -> FitInfo {
-        FitInfo::method("")
-    }
+    fn info(&self) -> FitInfo;
 }

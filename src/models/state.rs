@@ -282,6 +282,17 @@ impl<'a> StateReader<'a> {
     }
 }
 
+/// Recomputes the checksum of a state whose bytes a test changed, so the change reaches the
+/// field decoders.
+#[cfg(test)]
+pub(crate) fn reseal(state: &mut [u8]) {
+    let Some(body_len) = state.len().checked_sub(4) else {
+        return;
+    };
+    let checksum = crc32(&state[..body_len]).to_le_bytes();
+    state[body_len..].copy_from_slice(&checksum);
+}
+
 /// FNV-1a of the canonical spec: enough to tell specs apart, stable across machines.
 fn fingerprint(spec: &str) -> u64 {
     spec.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
