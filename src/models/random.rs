@@ -613,7 +613,10 @@ pub(crate) fn quantiles(values: &mut [f64], qs: &[f64], out: &mut [f64]) {
     ranks.sort_unstable();
     ranks.dedup();
     let mut stats = vec![0.0; ranks.len()];
-    if !by_buckets(values, low, high, &ranks, &mut stats) {
+    if low == high && low != 0.0 {
+        // One value repeated (zeros may differ in sign, which orders them).
+        stats.fill(low);
+    } else if !by_buckets(values, low, high, &ranks, &mut stats) {
         by_selection(values, &ranks, &mut stats);
     }
     let stat = |rank: usize| stats[ranks.partition_point(|&r| r < rank)];
@@ -659,24 +662,26 @@ const FEW_VALUES: usize = 256;
 /// The order statistics `ranks` (ascending, distinct) of `values` (no NaN) into `stats`,
 /// in the order `f64::total_cmp` gives: one pass counts the values per bucket of equal
 /// width between the smallest, `low`, and the largest, `high`, which tells the bucket of
-/// every rank, and
-/// only the values of those buckets are then selected among. A value's bucket,
-/// `⌊(v - low) · scale⌋`, never decreases as the value grows (rounding keeps the order of
-/// each operation), so every bucket holds a run of the sorted values and the ranks found
-/// are exact. `false`, with nothing done, for few values or a range that is not a
+/// every rank, and only the values of those buckets are then selected among. A value's
+/// bucket, `(v - low) · scale` rounded to an integer, never decreases as the value grows
+/// (rounding keeps the order of each operation), so every bucket holds a run of the
+/// sorted values and the ranks found are exact. `false`, with nothing done, for few values or a range that is not a
 /// positive finite number.
 fn by_buckets(values: &[f64], low: f64, high: f64, ranks: &[usize], stats: &mut [f64]) -> bool {
     if values.len() < FEW_VALUES {
         return false;
     }
-    let scale = BUCKETS as f64 / (high - low);
+    let last = (BUCKETS - 1) as f64;
+    let scale = last / (high - low);
     if !(scale.is_finite() && scale > 0.0) {
         return false;
     }
-    let last = (BUCKETS - 1) as f64;
+    // Adding 2^52 to a number in [0, 2^52) rounds it to an integer, which the low bits of
+    // the sum then hold: a conversion the compiler can do several values at a time.
+    const ROUND: f64 = 4_503_599_627_370_496.0;
     let ids: Vec<u16> = values
         .iter()
-        .map(|&v| ((v - low) * scale).min(last) as u16)
+        .map(|&v| (((v - low) * scale).min(last) + ROUND).to_bits() as u16)
         .collect();
     let mut counts = [0u32; BUCKETS];
     for &b in &ids {
@@ -933,7 +938,7 @@ mod tests {
         for n in [1, 2, 5, 255, 256, 257, 1_000, 5_000] {
             let normal: Vec<f64> = (0..n).map(|_| 40.0 + 3.0 * rng.standard_normal()).collect();
             // Ties, signed zeros, an outlier that leaves one crowded bucket, a range of a
-            // few ulps, infinities, a constant.
+            // few ulps, infinities, a constant, zeros of both signs only.
             let rounded = normal.iter().map(|v| (v * 2.0).round() - 80.0).collect();
             let zeros = (0..n)
                 .map(|i| [0.0, -0.0, 1.0, -1.0][i % 4] * normal[i].signum().abs())
@@ -954,6 +959,9 @@ mod tests {
                 ulps,
                 infinite,
                 vec![2.5; n],
+                (0..n)
+                    .map(|i| if i % 3 == 0 { -0.0 } else { 0.0 })
+                    .collect(),
             ]);
         }
         for values in samples {
