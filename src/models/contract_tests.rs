@@ -416,9 +416,10 @@ fn in_sample_bounds_describe_the_fitted_bands() {
     }
 }
 
-/// Specs whose states the round trip also covers: MSTL over other trend forecasters and
-/// models wrapped in conformal intervals (each parsed alone: aliases repeat).
-const WRAPPED: [&str; 5] = [
+/// Specs whose states the round trip also covers: MSTL over other trend forecasters, models
+/// wrapped in conformal intervals, an ARIMA fitted by CSS (its state covariance is written,
+/// not refiltered) (each parsed alone: aliases repeat).
+const MORE_STATES: [&str; 6] = [
     "MSTL(season_length=[2, 4], trend_forecaster=AutoARIMA())",
     "MSTL(season_length=4, trend_forecaster=Naive(), \
      prediction_intervals=ConformalIntervals(n_windows=2, h=3))",
@@ -426,12 +427,13 @@ const WRAPPED: [&str; 5] = [
      prediction_intervals=ConformalIntervals(n_windows=3, h=2, method='conformal_error'))",
     "WindowAverage(window_size=2, prediction_intervals=ConformalIntervals(n_windows=2, h=2))",
     "CrostonOptimized(prediction_intervals=ConformalIntervals(n_windows=2, h=1))",
+    "ARIMA(order=(2,0,1), method='CSS')",
 ];
 
 /// Every model with the canonical text of its spec, as `fit_models` stores it.
 fn models_with_specs() -> Vec<(String, std::sync::Arc<dyn Model>)> {
     let mut specs = parse_model_specs(REPRESENTATIVE).unwrap();
-    for text in WRAPPED {
+    for text in MORE_STATES {
         specs.extend(parse_model_specs(text).unwrap());
     }
     specs

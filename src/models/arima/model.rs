@@ -4,7 +4,8 @@
 use super::estimate::{ArimaFit, FitError, KAPPA, Method, arma_names};
 use super::search::{ArimaOptions, AutoOptions, Fitted, arima_with_criteria, auto_arima};
 use super::statespace::{
-    ArmaOrder, StateSpace, differencing_polynomial, kalman_forecast, transform_params,
+    ArmaOrder, StateSpace, differencing_polynomial, kalman_forecast, kalman_likelihood,
+    transform_params,
 };
 use crate::models::error::ensure_finite_series;
 use crate::models::intervals::gaussian_bands;
@@ -330,20 +331,23 @@ impl ArimaFitted {
         let fitted = state.f64s()?;
         let regressors =
             StateReader::check(state.usize()?, "regressor count", |&k| k >= terms.exogenous)?;
-        // The state vector and its covariance have the dimension the orders imply; checked
-        // before the matrices of that dimension are built.
-        let a = state.f64s()?;
-        let p = StateReader::check(state.f64s()?, "state covariance", |p| {
-            Some(p.len()) == a.len().checked_mul(a.len())
+        // The state vector has the dimension the orders imply, checked before any matrix of
+        // that dimension is built.
+        let a = StateReader::check(state.f64s()?, "state vector", |a| {
+            state_dimension(&order) == Some(a.len())
         })?;
-        StateReader::check(a.len(), "state dimension", |&rd| {
-            state_dimension(&order) == Some(rd)
-        })?;
-        let (phi, theta) = transform_params(&coef, &order, false);
-        let delta = differencing_polynomial(order.d, order.sd, order.period);
-        let mut model = StateSpace::new(&phi, &theta, &delta, KAPPA);
+        let mut model = match state.tag("state covariance", 2)? {
+            0 => filtered_form(&order, &coef, fitted.len()),
+            _ => {
+                let p = StateReader::check(state.f64s()?, "state covariance", |p| {
+                    Some(p.len()) == a.len().checked_mul(a.len())
+                })?;
+                let mut model = unfiltered_form(&order, &coef);
+                model.p = p;
+                model
+            }
+        };
         model.a = a;
-        model.p = p;
         Ok(Self {
             class: class.class(),
             method: class.forward_method(),
@@ -415,6 +419,22 @@ impl ArimaFitted {
             text
         }
     }
+}
+
+/// The state-space form of `coef` as the fit builds it, before any filtering.
+fn unfiltered_form(order: &ArmaOrder, coef: &[f64]) -> StateSpace {
+    let (phi, theta) = transform_params(coef, order, false);
+    let delta = differencing_polynomial(order.d, order.sd, order.period);
+    StateSpace::new(&phi, &theta, &delta, KAPPA)
+}
+
+/// The form after the fit's final filter over `n` observations, its state aside: the
+/// covariances the filter leaves depend only on the coefficients and on the number of
+/// observations (none is missing), so filtering zeros gives the fit's bit for bit.
+fn filtered_form(order: &ArmaOrder, coef: &[f64], n: usize) -> StateSpace {
+    let mut model = unfiltered_form(order, coef);
+    kalman_likelihood(&vec![0.0; n], &mut model, false);
+    model
 }
 
 /// `r + d`: the state dimension of `make_arima` for `order`, `None` when it overflows.
@@ -509,8 +529,10 @@ impl FittedModel for ArimaFitted {
     }
 
     /// The orders and terms, the coefficients, criteria, the constant of a constant series,
-    /// the fitted values, the regressor count, and the filtered state with its covariance
-    /// (the transition and noise matrices follow from the coefficients and are rebuilt).
+    /// the fitted values, the regressor count, and the filtered state. The transition and
+    /// noise matrices follow from the coefficients and are rebuilt; so is the state
+    /// covariance when filtering again gives it bit for bit (a fit by likelihood; CSS leaves
+    /// it unfiltered, and then it is written).
     fn save(&self, state: &mut StateWriter) {
         let o = &self.order;
         for count in [o.p, o.q, o.sp, o.sq, o.period, o.d, o.sd] {
@@ -531,7 +553,16 @@ impl FittedModel for ArimaFitted {
         state.f64s(&self.fitted);
         state.usize(self.regressors);
         state.f64s(&self.model.a);
-        state.f64s(&self.model.p);
+        let refiltered = filtered_form(&self.order, &self.coef, self.fitted.len());
+        let same_bits = |a: &[f64], b: &[f64]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+        };
+        if same_bits(&refiltered.p, &self.model.p) {
+            state.u8(0);
+        } else {
+            state.u8(1);
+            state.f64s(&self.model.p);
+        }
     }
 
     /// statsforecast's `arima_string`, the orders, the coefficients by name, the variance,
