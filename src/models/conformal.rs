@@ -346,9 +346,7 @@ impl Model for Conformal {
                 })?;
                 let scores = (0..windows)
                     .map(|_| {
-                        StateReader::check(state.f64s()?, "conformity scores", |row| {
-                            row.len() == self.settings.h
-                        })
+                        state.f64s_of_length("conformity scores", |len| len == self.settings.h)
                     })
                     .collect::<Result<_, _>>()?;
                 Calibration::Scores {

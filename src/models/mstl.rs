@@ -359,7 +359,7 @@ impl Model for Mstl {
         let last_cycles = self
             .season_lengths
             .iter()
-            .map(|&m| StateReader::check(state.f64s()?, "last seasonal cycle", |c| c.len() == m))
+            .map(|&m| state.f64s_of_length("last seasonal cycle", |len| len == m))
             .collect::<Result<_, _>>()?;
         Ok(Box::new(MstlFitted {
             mstl: self.clone(),

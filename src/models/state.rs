@@ -242,6 +242,24 @@ impl<'a> StateReader<'a> {
         (0..len).map(|_| self.f64()).collect()
     }
 
+    /// A float vector whose length satisfies `valid` (e.g. the length its form implies),
+    /// else [`StateError::Corrupted`] naming `what`.
+    pub fn f64s_of_length(
+        &mut self,
+        what: &str,
+        valid: impl FnOnce(usize) -> bool,
+    ) -> Result<Vec<f64>, StateError> {
+        let values = self.f64s()?;
+        if valid(values.len()) {
+            Ok(values)
+        } else {
+            Err(StateError::Corrupted(format!(
+                "{what} of length {}",
+                values.len()
+            )))
+        }
+    }
+
     /// A vector of counts.
     pub fn usizes(&mut self) -> Result<Vec<usize>, StateError> {
         let len = self.len(8, "a vector")?;

@@ -314,8 +314,8 @@ impl ArimaFitted {
         let n_arma = [order.q, order.sp, order.sq]
             .into_iter()
             .try_fold(order.p, usize::checked_add);
-        let coef = StateReader::check(state.f64s()?, "coefficients", |coef| {
-            n_arma.and_then(|n| n.checked_add(terms.len())) == Some(coef.len())
+        let coef = state.f64s_of_length("coefficients", |len| {
+            n_arma.and_then(|n| n.checked_add(terms.len())) == Some(len)
         })?;
         let sigma2 = state.f64()?;
         let loglik = state.f64()?;
@@ -333,14 +333,12 @@ impl ArimaFitted {
             StateReader::check(state.usize()?, "regressor count", |&k| k >= terms.exogenous)?;
         // The state vector has the dimension the orders imply, checked before any matrix of
         // that dimension is built.
-        let a = StateReader::check(state.f64s()?, "state vector", |a| {
-            state_dimension(&order) == Some(a.len())
-        })?;
+        let a = state.f64s_of_length("state vector", |len| state_dimension(&order) == Some(len))?;
         let mut model = match state.tag("state covariance", 2)? {
             0 => filtered_form(&order, &coef, fitted.len()),
             _ => {
-                let p = StateReader::check(state.f64s()?, "state covariance", |p| {
-                    Some(p.len()) == a.len().checked_mul(a.len())
+                let p = state.f64s_of_length("state covariance", |len| {
+                    Some(len) == a.len().checked_mul(a.len())
                 })?;
                 let mut model = unfiltered_form(&order, &coef);
                 model.p = p;

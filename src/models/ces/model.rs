@@ -205,10 +205,10 @@ impl CesFitted {
             beta_0: state.f64()?,
             beta_1: state.f64()?,
         };
-        let last_states = StateReader::check(state.f64s()?, "final states", |s| {
-            lags.checked_mul(season.components()) == Some(s.len())
+        let last_states = state.f64s_of_length("final states", |len| {
+            lags.checked_mul(season.components()) == Some(len)
         })?;
-        let fitted = StateReader::check(state.f64s()?, "fitted values", |f| !f.is_empty())?;
+        let fitted = state.f64s_of_length("fitted values", |n| n >= 1)?;
         let fitted_se = state.f64()?;
         let model = CesModel {
             season,

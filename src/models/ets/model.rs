@@ -306,12 +306,8 @@ impl EtsFitted {
         let fixed_states = 1 + usize::from(form.trend.is_present());
         let seasonal_states = if form.season.is_present() { m } else { 0 };
         let state_len = fixed_states.checked_add(seasonal_states);
-        let init_state = StateReader::check(state.f64s()?, "initial states", |s| {
-            Some(s.len()) == state_len
-        })?;
-        let last_state = StateReader::check(state.f64s()?, "final states", |s| {
-            s.len() == init_state.len()
-        })?;
+        let init_state = state.f64s_of_length("initial states", |len| Some(len) == state_len)?;
+        let last_state = state.f64s_of_length("final states", |len| len == init_state.len())?;
         let fitted = state.f64s()?;
         let fitted_se = state.f64()?;
         // At most the four smoothing parameters, the states and the variance.

@@ -122,7 +122,7 @@ impl Method {
     /// Reads back what [`IntermittentFit`]'s `save` wrote.
     fn restore(self, state: &mut StateReader<'_>) -> Result<Box<dyn FittedModel>, StateError> {
         let forecast = state.f64()?;
-        let y = StateReader::check(state.f64s()?, "the training series", |y| !y.is_empty())?;
+        let y = state.f64s_of_length("the training series", |n| n >= 1)?;
         Ok(Box::new(IntermittentFit {
             method: self,
             forecast,

@@ -228,18 +228,15 @@ impl ThetaFitted {
         let sigma = state.f64()?;
         let mse = state.f64()?;
         let fitted_se = state.f64()?;
-        let fitted = StateReader::check(state.f64s()?, "fitted values", |f| {
-            f.len() >= MIN_OBSERVATIONS
-        })?;
+        let fitted = state.f64s_of_length("fitted values", |n| n >= MIN_OBSERVATIONS)?;
         let season = if state.bool()? {
             let kind = match state.tag("decomposition type", 2)? {
                 0 => DecompositionType::Multiplicative,
                 _ => DecompositionType::Additive,
             };
             // The last season of indices.
-            let indices = StateReader::check(state.f64s()?, "seasonal indices", |indices| {
-                indices.len() == spec.season_length
-            })?;
+            let indices =
+                state.f64s_of_length("seasonal indices", |len| len == spec.season_length)?;
             Some(Season { kind, indices })
         } else {
             None
