@@ -7,7 +7,7 @@ use super::Pcg64;
 
 /// Draws per stretch of a [`PositionMap`].
 const STRETCH: u64 = 1 << 20;
-/// Draws a [`PositionMap`] covers (64 stretches, about 6 MB); later ones are reached by
+/// Draws a [`PositionMap`] covers (64 stretches, about 8 MB); later ones are reached by
 /// skipping.
 const MAPPED: u64 = 64 * STRETCH;
 /// Forward moves shorter than this many draws skip rather than jump.
@@ -18,7 +18,7 @@ const SHORT_MOVE: u64 = 64;
 /// A simulation that uses a few draws out of many (CES perturbs whole state matrices but
 /// forecasts from their last rows) needs to know where its draws start in the generator's
 /// words. A draw reads one word, or more when its first word falls outside the ziggurat's
-/// rectangles (about one draw in a hundred), so draw `i` starts at word `i` plus the extra
+/// rectangles (about 1.5 % of draws), so draw `i` starts at word `i` plus the extra
 /// words of the long draws before it. The stream of a seed is the same for every series:
 /// its long draws are found once per process (the [`PositionMap`]), and the LCG then jumps
 /// straight to any draw in a few multiplications. The draws read are exactly those of the
