@@ -36,12 +36,6 @@ pub(crate) struct Fitted {
     pub(crate) bic: f64,
 }
 
-impl Fitted {
-    pub(crate) fn has_drift(&self) -> bool {
-        self.fit.has_coef("drift")
-    }
-}
-
 /// `1, 2, …, n`: the drift regressor.
 fn drift_column(n: usize) -> Vec<f64> {
     (1..=n).map(|t| t as f64).collect()
