@@ -148,7 +148,7 @@ struct PlanNode {
 
 #[derive(Clone, PartialEq, Message)]
 struct ParamsMessage {
-    #[prost(oneof = "TaskMessage", tags = "1, 2")]
+    #[prost(oneof = "TaskMessage", tags = "1, 2, 9, 10")]
     task: Option<TaskMessage>,
     #[prost(uint64, optional, tag = "3")]
     h: Option<u64>,
@@ -170,6 +170,20 @@ enum TaskMessage {
     Forecast(ForecastTaskMessage),
     #[prost(message, tag = "2")]
     CrossValidation(CrossValidationMessage),
+    #[prost(message, tag = "9")]
+    Fit(FitTaskMessage),
+    #[prost(message, tag = "10")]
+    Predict(PredictTaskMessage),
+}
+
+/// `fit_models`: nothing beyond the common parameters.
+#[derive(Clone, PartialEq, Message)]
+struct FitTaskMessage {}
+
+#[derive(Clone, PartialEq, Message)]
+struct PredictTaskMessage {
+    #[prost(bool, optional, tag = "1")]
+    forward: Option<bool>,
 }
 
 #[derive(Clone, PartialEq, Message)]
@@ -246,6 +260,10 @@ impl ParamsMessage {
                 refit: Some(cv.refit),
                 fitted: Some(cv.fitted),
             }),
+            Task::Fit => TaskMessage::Fit(FitTaskMessage {}),
+            Task::Predict { forward } => TaskMessage::Predict(PredictTaskMessage {
+                forward: Some(*forward),
+            }),
         };
         let freq = params.freq.map(|freq| FreqMessage {
             kind: Some(match freq {
@@ -307,6 +325,12 @@ impl ParamsMessage {
                     .fitted
                     .ok_or_else(|| missing("params.task.cross_validation.fitted"))?,
             }),
+            TaskMessage::Fit(FitTaskMessage {}) => Task::Fit,
+            TaskMessage::Predict(predict) => Task::Predict {
+                forward: predict
+                    .forward
+                    .ok_or_else(|| missing("params.task.predict.forward"))?,
+            },
         };
         if self.models.is_empty() {
             return Err(missing("params.models"));

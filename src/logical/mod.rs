@@ -8,14 +8,14 @@ mod schema;
 
 pub use freq::Freq;
 pub use node::ForecastNode;
-pub(crate) use node::{check_inputs, fmt_params, fmt_regressors, regressor_names};
+pub(crate) use node::{check_inputs, fmt_params, fmt_regressors, input_regressors, key_types};
 pub(crate) use offset::NANOS_PER_DAY;
 pub use offset::{Anchor, DayOfMonth, Offset};
-pub(crate) use schema::parse_specs;
 pub use schema::{
-    FORECAST, HISTORY, TIME_SERIES_TYPE, anomaly_column_name, anomaly_probability_column_name,
-    format_level, interval_column_names, output_schema,
+    FIT_COLUMNS, FORECAST, HISTORY, TIME_SERIES_TYPE, anomaly_column_name,
+    anomaly_probability_column_name, format_level, interval_column_names, output_schema,
 };
+pub(crate) use schema::{PREDICT_FIT_COLUMNS, parse_specs, predict_fit_types};
 
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
@@ -31,6 +31,14 @@ pub enum Task {
     },
     /// `cross_validation(...)`: forecasts from several cutoffs against the actual values.
     CrossValidation(CrossValidation),
+    /// `fit_models(...)`: one row per series and model with the fitted model's state.
+    Fit,
+    /// `predict(fits => ..., ...)`: forecasts from stored fitted models; with `forward`,
+    /// after applying them to each series of a second input without refitting.
+    Predict {
+        /// Whether the node has the observations input the fits are applied to.
+        forward: bool,
+    },
 }
 
 /// The windows of a cross-validation, with statsforecast's semantics.
@@ -117,7 +125,7 @@ impl Default for ColumnNames {
 pub struct ForecastParams {
     /// Forecast or cross-validation.
     pub task: Task,
-    /// Forecast horizon.
+    /// Forecast horizon (0 for `fit_models`, which forecasts nothing).
     pub h: usize,
     /// Canonical model specs, e.g. `SeasonalNaive(season_length=12)`.
     pub models: Vec<String>,
@@ -137,6 +145,8 @@ impl ForecastParams {
         match self.task {
             Task::Forecast { .. } => "forecast",
             Task::CrossValidation(_) => "cross_validation",
+            Task::Fit => "fit_models",
+            Task::Predict { .. } => "predict",
         }
     }
 }

@@ -10,7 +10,7 @@ use datafusion::arrow::datatypes::{DataType, Schema};
 use datafusion::common::{DFSchema, DFSchemaRef, Result, internal_err};
 use datafusion::logical_expr::{Expr, LogicalPlan, UserDefinedLogicalNodeCore};
 
-use super::{ForecastParams, Task, output_schema};
+use super::{ForecastParams, PREDICT_FIT_COLUMNS, Task, output_schema, predict_fit_types};
 
 /// Forecasts every series of its input.
 ///
@@ -40,10 +40,8 @@ impl ForecastNode {
             input.schema().as_arrow(),
             future.as_ref().map(|f| f.schema().as_arrow()),
         )?;
-        let input_schema = input.schema();
-        let id_type = input_schema.field(0).data_type();
-        let time_type = input_schema.field(1).data_type();
-        let schema = output_schema(&params, id_type, time_type)?;
+        let (id_type, time_type) = key_types(&params, input.schema().as_arrow());
+        let schema = output_schema(&params, &id_type, &time_type)?;
         let schema = Arc::new(DFSchema::try_from(schema.as_ref().clone())?);
         Ok(Self {
             input,
@@ -70,7 +68,7 @@ impl ForecastNode {
 
     /// The names of the exogenous regressors, in input order.
     pub fn regressors(&self) -> Vec<String> {
-        regressor_names(self.input.schema().as_arrow())
+        input_regressors(&self.params, self.input.schema().as_arrow())
     }
 }
 
@@ -91,6 +89,8 @@ impl UserDefinedLogicalNodeCore for ForecastNode {
         match self.params.task {
             Task::Forecast { .. } => "Forecast",
             Task::CrossValidation(_) => "CrossValidation",
+            Task::Fit => "FitModels",
+            Task::Predict { .. } => "Predict",
         }
     }
 
@@ -130,13 +130,7 @@ impl UserDefinedLogicalNodeCore for ForecastNode {
         };
         // The output schema depends on the input only through the id and time types:
         // keep it rather than rebuild thousands of columns on every optimizer pass.
-        let types = |plan: &LogicalPlan| {
-            let schema = plan.schema();
-            (
-                schema.field(0).data_type().clone(),
-                schema.field(1).data_type().clone(),
-            )
-        };
+        let types = |plan: &LogicalPlan| key_types(&self.params, plan.schema().as_arrow());
         if types(&input) == types(&self.input) {
             check_inputs(
                 &self.params,
@@ -164,6 +158,27 @@ impl UserDefinedLogicalNodeCore for ForecastNode {
     }
 }
 
+/// The types of the id and of the time column of the node's first input (for `predict`,
+/// the fits, whose time column is `last_ds`).
+pub(crate) fn key_types(params: &ForecastParams, input: &Schema) -> (DataType, DataType) {
+    let time = match params.task {
+        Task::Predict { .. } => 4,
+        _ => 1,
+    };
+    (
+        input.field(0).data_type().clone(),
+        input.field(time).data_type().clone(),
+    )
+}
+
+/// The regressors of the node's first input (`predict` has none).
+pub(crate) fn input_regressors(params: &ForecastParams, input: &Schema) -> Vec<String> {
+    match params.task {
+        Task::Predict { .. } => Vec::new(),
+        _ => regressor_names(input),
+    }
+}
+
 /// The regressors of an `(id, ds, y, regressors...)` input: every column after the third.
 pub(crate) fn regressor_names(input: &Schema) -> Vec<String> {
     input
@@ -184,6 +199,9 @@ pub(crate) fn check_inputs(
     future: Option<&Schema>,
 ) -> Result<()> {
     let function = params.function_name();
+    if let Task::Predict { forward } = params.task {
+        return check_predict_inputs(forward, input, future);
+    }
     if input.fields().len() < 3
         || input
             .fields()
@@ -229,6 +247,48 @@ pub(crate) fn check_inputs(
     }
 }
 
+/// `predict`'s inputs: the fits `(id, model, spec, last_ds, freq, state)` and, exactly
+/// with `forward`, the observations `(id, ds, y)` with the fits' id and time types.
+fn check_predict_inputs(forward: bool, fits: &Schema, observations: Option<&Schema>) -> Result<()> {
+    let time_type = match fits.fields().get(4) {
+        Some(field) => field.data_type().clone(),
+        None => return internal_err!("predict: the fits input must have 7 columns, got {fits:?}"),
+    };
+    let expected = predict_fit_types(&time_type);
+    let shape_ok = fits.fields().len() == 1 + PREDICT_FIT_COLUMNS.len()
+        && fits
+            .fields()
+            .iter()
+            .skip(1)
+            .zip(PREDICT_FIT_COLUMNS.iter().zip(&expected))
+            .all(|(field, (name, data_type))| {
+                field.name() == name && field.data_type() == data_type
+            });
+    if !shape_ok {
+        return internal_err!(
+            "predict: the fits input must be (id, {}), got {fits:?}",
+            PREDICT_FIT_COLUMNS.join(", ")
+        );
+    }
+    match observations {
+        None if forward => internal_err!("predict: forward needs the observations input"),
+        Some(_) if !forward => {
+            internal_err!("predict: the observations input is only taken with forward")
+        }
+        Some(obs)
+            if obs.fields().len() != 3
+                || obs.field(0).data_type() != fits.field(0).data_type()
+                || obs.field(1).data_type() != &time_type
+                || obs.field(2).data_type() != &DataType::Float64 =>
+        {
+            internal_err!(
+                "predict: the input must be (id, ds, y) with the fits' id and time types and Float64 y, got {obs:?}"
+            )
+        }
+        _ => Ok(()),
+    }
+}
+
 /// `, regressors=[promo, price]` when there are regressors, shared by the logical and
 /// physical EXPLAIN lines.
 pub(crate) fn fmt_regressors(regressors: &[String], f: &mut fmt::Formatter) -> fmt::Result {
@@ -241,7 +301,11 @@ pub(crate) fn fmt_regressors(regressors: &[String], f: &mut fmt::Formatter) -> f
 /// `: h=12, models=[Naive()], levels=[80, 95], ...`, shared by the logical and physical
 /// EXPLAIN lines.
 pub(crate) fn fmt_params(params: &ForecastParams, f: &mut fmt::Formatter) -> fmt::Result {
-    write!(f, ": h={}, models=[{}]", params.h, params.models.join(", "))?;
+    if params.task == Task::Fit {
+        write!(f, ": models=[{}]", params.models.join(", "))?;
+    } else {
+        write!(f, ": h={}, models=[{}]", params.h, params.models.join(", "))?;
+    }
     if !params.levels.is_empty() {
         let levels: Vec<String> = params
             .levels
@@ -254,6 +318,12 @@ pub(crate) fn fmt_params(params: &ForecastParams, f: &mut fmt::Formatter) -> fmt
         Task::Forecast { fitted } => {
             if *fitted {
                 write!(f, ", fitted=true")?;
+            }
+        }
+        Task::Fit => {}
+        Task::Predict { forward } => {
+            if *forward {
+                write!(f, ", forward=true")?;
             }
         }
         Task::CrossValidation(cv) => {

@@ -16,6 +16,28 @@ pub const HISTORY: &str = "history";
 /// [`TIME_SERIES_TYPE`] of a forecast row.
 pub const FORECAST: &str = "forecast";
 
+/// The columns of a `fit_models` row after the id: the model's alias, its canonical spec,
+/// the number of observations, the last time value, the spacing forecasts continue with,
+/// what the fit chose (JSON) and the fitted model's state.
+pub const FIT_COLUMNS: [&str; 7] = ["model", "spec", "n_obs", "last_ds", "freq", "info", "state"];
+
+/// The columns `predict` reads from its fits, after the id (by name; the others are not
+/// needed).
+pub(crate) const PREDICT_FIT_COLUMNS: [&str; 6] =
+    ["model", "spec", "n_obs", "last_ds", "freq", "state"];
+
+/// The types of [`PREDICT_FIT_COLUMNS`], given the time type.
+pub(crate) fn predict_fit_types(time_type: &DataType) -> [DataType; 6] {
+    [
+        DataType::Utf8,
+        DataType::Utf8,
+        DataType::Int64,
+        time_type.clone(),
+        DataType::Utf8,
+        DataType::Binary,
+    ]
+}
+
 /// Formats a level as statsforecast prints it: `80`, `95`, `99.5`.
 pub fn format_level(level: f64) -> String {
     if level.fract() == 0.0 {
@@ -86,6 +108,8 @@ pub(crate) fn parse_specs(models: &[String]) -> Result<Vec<ModelSpec>> {
 /// - cross_validation: `id, ds, cutoff, y, <model columns>`
 /// - cross_validation with fitted: `id, ds, cutoff, time_series_type, y, <model columns>`,
 ///   per window its `history` rows (the training rows) then its `forecast` rows
+/// - fit_models: `id, model, spec, n_obs, last_ds, freq, info, state` ([`FIT_COLUMNS`])
+/// - predict: as forecast
 pub fn output_schema(
     params: &ForecastParams,
     id_type: &DataType,
@@ -97,11 +121,12 @@ pub fn output_schema(
         Field::new(&cols.time, time_type.clone(), false),
     ];
     match &params.task {
-        Task::Forecast { fitted: false } => {}
+        Task::Forecast { fitted: false } | Task::Predict { .. } => {}
         Task::Forecast { fitted: true } => {
             fields.push(Field::new(TIME_SERIES_TYPE, DataType::Utf8, false));
             fields.push(Field::new(&cols.target, DataType::Float64, true));
         }
+        Task::Fit => return Ok(fits_schema(&cols.id, id_type, time_type)),
         Task::CrossValidation(cv) => {
             fields.push(Field::new("cutoff", time_type.clone(), false));
             if cv.fitted {
@@ -122,6 +147,22 @@ pub fn output_schema(
         fields.push(Field::new(name, DataType::Float64, true));
     }
     Ok(Arc::new(Schema::new(fields)))
+}
+
+/// `fit_models`' output: the id, then [`FIT_COLUMNS`]; `state` is NULL where the model
+/// (and the fallback) failed on the series.
+fn fits_schema(id: &str, id_type: &DataType, time_type: &DataType) -> SchemaRef {
+    let [model, spec, n_obs, last_ds, freq, info, state] = FIT_COLUMNS;
+    Arc::new(Schema::new(vec![
+        Field::new(id, id_type.clone(), false),
+        Field::new(model, DataType::Utf8, false),
+        Field::new(spec, DataType::Utf8, false),
+        Field::new(n_obs, DataType::Int64, false),
+        Field::new(last_ds, time_type.clone(), false),
+        Field::new(freq, DataType::Utf8, false),
+        Field::new(info, DataType::Utf8, false),
+        Field::new(state, DataType::Binary, true),
+    ]))
 }
 
 #[cfg(test)]

@@ -25,11 +25,14 @@ use datafusion::physical_plan::{
 
 use super::memory::ExecMemory;
 use super::metrics::ForecastMetrics;
+use super::predict::{ModelCache, PredictStream};
 use super::progress::Progress;
 use super::series::{PlannedModel, SeriesRunner};
 use super::stream::ForecastStream;
 use super::time::TimeKind;
-use crate::logical::{ForecastParams, Task, check_inputs, output_schema, regressor_names};
+use crate::logical::{
+    ForecastParams, Task, check_inputs, input_regressors, key_types, output_schema,
+};
 use crate::models::build_model;
 
 /// Runs `forecast` / `cross_validation` over an input of `(id, ds, y, regressors...)`
@@ -50,6 +53,8 @@ pub struct ForecastExec {
     metrics: ExecutionPlanMetricsSet,
     properties: Arc<PlanProperties>,
     progress: Arc<Progress>,
+    /// `predict`: the models of the specs its fits hold, built once per spec.
+    fitted_models: Arc<ModelCache>,
 }
 
 impl ForecastExec {
@@ -66,37 +71,44 @@ impl ForecastExec {
             &input_schema,
             future.as_ref().map(|f| f.schema()).as_deref(),
         )?;
-        let id_type = input_schema.field(0).data_type();
-        let time_type = input_schema.field(1).data_type();
-        let schema = output_schema(&params, id_type, time_type)?;
-        let time_kind = TimeKind::try_new(time_type)
+        let (id_type, time_type) = key_types(&params, &input_schema);
+        let schema = output_schema(&params, &id_type, &time_type)?;
+        let time_kind = TimeKind::try_new(&time_type)
             .ok_or_else(|| plan_datafusion_err!("unsupported time column type {time_type}"))?;
         let specs = crate::logical::parse_specs(&params.models)?;
         let levels: Vec<f64> = params.levels.iter().map(|l| l.0).collect();
+        let fallback_spec = match &params.fallback_model {
+            None => None,
+            Some(text) => crate::logical::parse_specs(std::slice::from_ref(text))?
+                .into_iter()
+                .next(),
+        };
         let mut models = Vec::with_capacity(specs.len());
         for spec in &specs {
             let model = build_model(spec).map_err(|e| plan_datafusion_err!("{e}"))?;
             models.push(PlannedModel {
                 alias: spec.alias().to_string(),
+                spec: spec.to_string(),
+                fallback_spec: fallback_spec
+                    .as_ref()
+                    .map(|f| f.clone().with_alias(spec.alias()).to_string()),
                 with_intervals: model.has_intervals() && !levels.is_empty(),
                 model,
             });
         }
-        let fallback = match &params.fallback_model {
+        let fallback = match &fallback_spec {
             None => None,
-            Some(text) => {
-                let spec = crate::logical::parse_specs(std::slice::from_ref(text))?;
-                Some(build_model(&spec[0]).map_err(|e| plan_datafusion_err!("{e}"))?)
-            }
+            Some(spec) => Some(build_model(spec).map_err(|e| plan_datafusion_err!("{e}"))?),
         };
         let properties = Arc::new(Self::compute_properties(&input, &schema, &params));
+        let regressors = input_regressors(&params, &input_schema);
         let runner = SeriesRunner {
             params,
             models,
             fallback,
             levels,
             time_kind,
-            regressors: regressor_names(&input_schema),
+            regressors,
         };
         let progress = Arc::new(Progress::new(runner.params.function_name()));
         Ok(Self {
@@ -107,6 +119,7 @@ impl ForecastExec {
             metrics: ExecutionPlanMetricsSet::new(),
             properties,
             progress,
+            fitted_models: Arc::default(),
         })
     }
 
@@ -133,12 +146,15 @@ impl ForecastExec {
         let column = |i: usize| -> Arc<dyn PhysicalExpr> {
             Arc::new(Column::new(schema.field(i).name(), i))
         };
-        // Output rows leave each partition sorted by id, then cutoff (cv), then ds.
+        // Output rows leave each partition sorted by id, then cutoff (cv), then ds; the rows
+        // of `fit_models` by id (then in model order).
         let mut ordering = vec![PhysicalSortExpr::new_default(column(0))];
         if let Task::CrossValidation(_) = params.task {
             ordering.push(PhysicalSortExpr::new_default(column(2)));
         }
-        ordering.push(PhysicalSortExpr::new_default(column(1)));
+        if params.task != Task::Fit {
+            ordering.push(PhysicalSortExpr::new_default(column(1)));
+        }
         let eq = EquivalenceProperties::new_with_orderings(Arc::clone(schema), [ordering]);
         // The id keeps its name and position, so hash partitioning on it carries over.
         let partitioning = match input.output_partitioning() {
@@ -178,6 +194,15 @@ fn id_then_time(input: &Arc<dyn ExecutionPlan>) -> Option<OrderingRequirements> 
     requirement.map(OrderingRequirements::new)
 }
 
+/// The id ascending, the order `predict` reads its fits in.
+fn id_only(input: &Arc<dyn ExecutionPlan>) -> Option<OrderingRequirements> {
+    LexRequirement::new([PhysicalSortRequirement::new(
+        key(input),
+        Some(SortOptions::default()),
+    )])
+    .map(OrderingRequirements::new)
+}
+
 impl DisplayAs for ForecastExec {
     fn fmt_as(&self, _t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "{}", self.name())?;
@@ -191,6 +216,8 @@ impl ExecutionPlan for ForecastExec {
         match self.runner.params.task {
             Task::Forecast { .. } => "ForecastExec",
             Task::CrossValidation(_) => "CrossValidationExec",
+            Task::Fit => "FitModelsExec",
+            Task::Predict { .. } => "PredictExec",
         }
     }
 
@@ -209,8 +236,13 @@ impl ExecutionPlan for ForecastExec {
         }
     }
 
+    /// Each input sorted by `(id, ds)`; `predict`'s fits by id alone.
     fn required_input_ordering(&self) -> Vec<Option<OrderingRequirements>> {
-        self.children().into_iter().map(id_then_time).collect()
+        let mut requirements: Vec<_> = self.children().into_iter().map(id_then_time).collect();
+        if let Task::Predict { .. } = self.runner.params.task {
+            requirements[0] = id_only(&self.input);
+        }
+        requirements
     }
 
     fn maintains_input_order(&self) -> Vec<bool> {
@@ -258,6 +290,7 @@ impl ExecutionPlan for ForecastExec {
             metrics: ExecutionPlanMetricsSet::new(),
             properties,
             progress: Arc::new(Progress::new(self.runner.params.function_name())),
+            fitted_models: Arc::clone(&self.fitted_models),
         }))
     }
 
@@ -291,6 +324,19 @@ impl ExecutionPlan for ForecastExec {
             self.properties.partitioning.partition_count(),
             self.runner.params.function_name(),
         )?;
+        if let Task::Predict { .. } = self.runner.params.task {
+            return Ok(Box::pin(PredictStream::new(
+                input,
+                future,
+                Arc::clone(&self.schema),
+                Arc::clone(&self.runner),
+                Arc::clone(&self.fitted_models),
+                context.session_config().batch_size(),
+                metrics,
+                memory,
+                Arc::clone(&self.progress),
+            )));
+        }
         Ok(Box::pin(
             ForecastStream::new(
                 input,

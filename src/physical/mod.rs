@@ -6,6 +6,7 @@ mod future;
 mod memory;
 mod metrics;
 mod planner;
+mod predict;
 mod progress;
 mod series;
 mod shuffle;

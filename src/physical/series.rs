@@ -11,7 +11,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::logical::{CrossValidation, ForecastParams, Task};
-use crate::models::{FittedModel, Forecast, ForecastOutput, Model, ModelError, Regressors};
+use crate::models::{
+    FitInfo, FittedModel, Forecast, ForecastOutput, InfoValue, Model, ModelError, Regressors,
+    encode_state,
+};
 
 use super::future::FutureValues;
 use super::time::{Step, TimeKind};
@@ -20,6 +23,11 @@ use super::time::{Step, TimeKind};
 #[derive(Debug)]
 pub(crate) struct PlannedModel {
     pub(crate) alias: String,
+    /// The canonical spec, as `fit_models` stores it.
+    pub(crate) spec: String,
+    /// The canonical spec of the fallback model under this model's alias, as `fit_models`
+    /// stores it for a series the fallback fitted.
+    pub(crate) fallback_spec: Option<String>,
     pub(crate) model: Arc<dyn Model>,
     /// Whether the output has interval columns for this model.
     pub(crate) with_intervals: bool,
@@ -95,6 +103,31 @@ pub(crate) struct SeriesRows {
     pub(crate) failures: Vec<(String, String)>,
     /// Per model whose bounds are NULL while its values are not: the reason.
     pub(crate) notes: Vec<(String, String)>,
+    /// `fit_models`' output of the series (then the other fields but `outcomes` and
+    /// `failures` are empty).
+    pub(crate) fit: Option<SeriesFit>,
+}
+
+/// `fit_models`' rows of one series: what they share, and one [`FitRow`] per model.
+#[derive(Debug)]
+pub(crate) struct SeriesFit {
+    pub(crate) n_obs: usize,
+    pub(crate) last_ds: i64,
+    /// The spacing forecasts continue with, as `freq => ...` text.
+    pub(crate) freq: String,
+    pub(crate) models: Vec<FitRow>,
+}
+
+/// One fitted model of a series.
+#[derive(Debug)]
+pub(crate) struct FitRow {
+    /// The canonical spec of the model that was fitted (the fallback's, under the model's
+    /// alias, where the model failed and the fallback did not).
+    pub(crate) spec: String,
+    /// What the fit chose, as JSON; the error where no model could be fitted.
+    pub(crate) info: String,
+    /// The encoded fitted model; `None` where no model could be fitted.
+    pub(crate) state: Option<Vec<u8>>,
 }
 
 impl SeriesRunner {
@@ -116,7 +149,8 @@ impl SeriesRunner {
     pub(crate) fn output_rows(&self, n: usize) -> usize {
         let h = self.params.h;
         match &self.params.task {
-            Task::Forecast { fitted: true } => h.saturating_add(n),
+            Task::Fit => self.models.len(),
+            Task::Forecast { fitted: true } | Task::Predict { .. } => h.saturating_add(n),
             Task::Forecast { fitted: false } => h,
             // A series too short for the windows is an error, with no output.
             Task::CrossValidation(cv) if n <= cv.test_size => 0,
@@ -141,11 +175,16 @@ impl SeriesRunner {
         FutureValues::bytes(self.params.h, self.regressors.len())
     }
 
-    /// Bytes an output row takes while it is built: each value column as the model's
-    /// result, our row buffer (`Option<f64>`) and the Arrow array, plus id, `ds`, `cutoff`
-    /// and `y`.
-    pub(crate) fn output_row_bytes(&self) -> usize {
-        self.value_columns() * 32 + 64
+    /// Bytes the output of a series of `n` observations takes while it is built. A forecast
+    /// row holds each value column as the model's result, our row buffer (`Option<f64>`)
+    /// and the Arrow array, plus id, `ds`, `cutoff` and `y`; a `fit_models` row its spec,
+    /// info and a state of a few vectors of the series' length.
+    pub(crate) fn output_bytes(&self, n: usize) -> usize {
+        let row_bytes = match self.params.task {
+            Task::Fit => n.saturating_mul(48).saturating_add(1024),
+            _ => self.value_columns() * 32 + 64,
+        };
+        self.output_rows(n).saturating_mul(row_bytes)
     }
 
     /// Computes the output rows of one series, or an error naming it.
@@ -154,10 +193,12 @@ impl SeriesRunner {
         match &self.params.task {
             Task::Forecast { fitted } => self.forecast(series, *fitted),
             Task::CrossValidation(cv) => self.cross_validate(series, cv),
+            Task::Fit => self.fit(series),
+            Task::Predict { .. } => Err("predict runs on stored fits".into()),
         }
     }
 
-    fn check(&self, series: &Series) -> Result<(), String> {
+    pub(crate) fn check(&self, series: &Series) -> Result<(), String> {
         let function = self.params.function_name();
         if let Some(i) = series.y.iter().position(|v| !v.is_finite()) {
             return Err(format!(
@@ -245,13 +286,16 @@ impl SeriesRunner {
         self.time_kind.infer_step(&series.ds).ok_or_else(|| {
             if series.ds.len() < 2 {
                 format!(
-                    "forecast: cannot infer freq for series '{}' from a single observation; pass freq => (e.g. '1 day')",
+                    "{}: cannot infer freq for series '{}' from a single observation; pass freq => (e.g. '1 day')",
+                    self.params.function_name(),
                     series.label
                 )
             } else {
                 format!(
-                    "forecast: series '{}' has irregular spacing in {}, so freq cannot be inferred; pass freq => (e.g. '1 day')",
-                    series.label, self.params.columns.time
+                    "{}: series '{}' has irregular spacing in {}, so freq cannot be inferred; pass freq => (e.g. '1 day')",
+                    self.params.function_name(),
+                    series.label,
+                    self.params.columns.time
                 )
             }
         })
@@ -324,6 +368,63 @@ impl SeriesRunner {
             rows.values.extend(columns);
             rows.outcomes.push((outcome, start.elapsed()));
         }
+        Ok(rows)
+    }
+
+    /// `fit_models`: fits every model (or the fallback) and encodes the fitted models.
+    fn fit(&self, series: &Series) -> Result<SeriesRows, String> {
+        let step = self.step(series)?;
+        let freq = self.time_kind.step_freq(step).ok_or_else(|| {
+            format!(
+                "fit_models: the spacing of series '{}' does not fit its {} type",
+                series.label, self.params.columns.time
+            )
+        })?;
+        let mut rows = SeriesRows::default();
+        let mut models = Vec::with_capacity(self.models.len());
+        for planned in &self.models {
+            let start = Instant::now();
+            let (result, outcome) = self.with_fallback(planned, |model| {
+                model.fit_with_regressors(&series.y, &series.x)
+            });
+            let row = match result {
+                Ok(fitted) => {
+                    let (model, spec, info) = match (&self.fallback, &planned.fallback_spec) {
+                        (Some(fallback), Some(spec)) if outcome == Outcome::FellBack => (
+                            fallback,
+                            spec,
+                            fitted
+                                .info()
+                                .with("fallback_for", InfoValue::Text(planned.spec.clone())),
+                        ),
+                        _ => (&planned.model, &planned.spec, fitted.info()),
+                    };
+                    FitRow {
+                        state: Some(encode_state(model.as_ref(), spec, fitted.as_ref())),
+                        spec: spec.clone(),
+                        info: info.to_json(),
+                    }
+                }
+                Err(e) => {
+                    let info = FitInfo::method(planned.model.class_name())
+                        .with("error", InfoValue::Text(e.clone()));
+                    rows.failures.push((planned.alias.clone(), e));
+                    FitRow {
+                        spec: planned.spec.clone(),
+                        info: info.to_json(),
+                        state: None,
+                    }
+                }
+            };
+            models.push(row);
+            rows.outcomes.push((outcome, start.elapsed()));
+        }
+        rows.fit = Some(SeriesFit {
+            n_obs: series.y.len(),
+            last_ds: *series.ds.last().ok_or("empty series")?,
+            freq: freq.to_string(),
+            models,
+        });
         Ok(rows)
     }
 
@@ -518,7 +619,7 @@ fn worse(a: Outcome, b: Outcome) -> Outcome {
 /// Why a conformal model's bounds are missing: it gives NaN bounds (where statsforecast
 /// raises for the whole call) when the series is too short for its windows or a window
 /// could not be refitted. `None` when the bounds are there.
-fn missing_conformal_bounds(
+pub(crate) fn missing_conformal_bounds(
     planned: &PlannedModel,
     n: usize,
     forecast: &Forecast,
@@ -541,7 +642,7 @@ fn missing_conformal_bounds(
 }
 
 /// Sets the bound columns of `len` rows from `offset` to NULL.
-fn clear_bounds(columns: &mut [Vec<Option<f64>>], offset: usize, len: usize) {
+pub(crate) fn clear_bounds(columns: &mut [Vec<Option<f64>>], offset: usize, len: usize) {
     for column in columns.iter_mut().skip(1) {
         for value in &mut column[offset..offset + len] {
             *value = None;
@@ -552,7 +653,7 @@ fn clear_bounds(columns: &mut [Vec<Option<f64>>], offset: usize, len: usize) {
 /// Writes a forecast into a model's columns from row `offset`: the mean, then the lower
 /// bounds for levels descending, then the upper bounds ascending. Bands the model did not
 /// give stay NULL.
-fn place(
+pub(crate) fn place(
     columns: &mut [Vec<Option<f64>>],
     offset: usize,
     forecast: &Forecast,

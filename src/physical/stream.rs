@@ -8,7 +8,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringBuilder, UInt32Array};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BinaryBuilder, Int64Array, RecordBatch, StringBuilder, UInt32Array,
+};
 use datafusion::arrow::compute::{concat, partition, take};
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type, SchemaRef};
 use datafusion::common::{DataFusionError, Result, ScalarValue, exec_datafusion_err};
@@ -21,14 +23,14 @@ use super::future::{FutureReader, FutureValues};
 use super::memory::ExecMemory;
 use super::metrics::ForecastMetrics;
 use super::progress::Progress;
-use super::series::{Series, SeriesRows, SeriesRunner};
+use super::series::{Series, SeriesFit, SeriesRows, SeriesRunner};
 use super::time::cast_exact;
 use crate::logical::{FORECAST, HISTORY, Task};
 
 /// Complete series are handed to the models in chunks of at most this many series, or
 /// the input rows or output bytes the partition's working memory holds
 /// ([`ExecMemory`]), whichever comes first.
-const CHUNK_SERIES: usize = 256;
+pub(crate) const CHUNK_SERIES: usize = 256;
 
 /// A series whose rows are still arriving, or waiting for the models.
 struct Buffered {
@@ -213,11 +215,9 @@ impl ForecastStream {
             }
             let n = done.series.y.len();
             self.complete_rows += n;
-            self.complete_output_bytes = self.complete_output_bytes.saturating_add(
-                self.runner
-                    .output_rows(n)
-                    .saturating_mul(self.runner.output_row_bytes()),
-            );
+            self.complete_output_bytes = self
+                .complete_output_bytes
+                .saturating_add(self.runner.output_bytes(n));
             self.complete.push(done);
         }
     }
@@ -273,7 +273,7 @@ impl ForecastStream {
                     .max_by_key(|b| b.series.y.len())
                     .expect("the chunk is not empty");
                 let rows = runner.output_rows(largest.series.y.len());
-                if complete.len() == 1 {
+                if complete.len() == 1 && runner.params.task != Task::Fit {
                     format!(
                         "the output of series '{}' ({rows} rows of {} value columns)",
                         largest.series.label,
@@ -327,44 +327,111 @@ impl ForecastStream {
     }
 
     fn build_batch(&self, chunk: &[Buffered], rows: &[SeriesRows]) -> Result<RecordBatch> {
-        let total: usize = rows.iter().map(|r| r.ds.len()).sum();
+        if self.runner.params.task == Task::Fit {
+            let batch = fit_batch(&self.schema, &self.runner, chunk, rows)?;
+            return Ok(batch.record_output(&self.metrics.baseline));
+        }
         let ids: Vec<&dyn Array> = chunk.iter().map(|b| b.id_array.as_ref()).collect();
-        let ids = concat(&ids)?;
-        let indices: UInt32Array = rows
-            .iter()
-            .enumerate()
-            .flat_map(|(i, r)| std::iter::repeat_n(i as u32, r.ds.len()))
-            .collect();
-        let mut columns: Vec<ArrayRef> = vec![take(&ids, &indices, None)?];
-        let time_kind = &self.runner.time_kind;
-        columns.push(time_kind.to_array(rows.iter().flat_map(|r| r.ds.iter().copied()).collect())?);
-        let (cutoff, fitted) = match &self.runner.params.task {
-            Task::Forecast { fitted } => (false, *fitted),
-            Task::CrossValidation(cv) => (true, cv.fitted),
-        };
-        if cutoff {
-            columns.push(
-                time_kind.to_array(rows.iter().flat_map(|r| r.cutoff.iter().copied()).collect())?,
-            );
-        }
-        if fitted {
-            columns.push(time_series_types(rows, total));
-        }
-        if cutoff || fitted {
-            columns.push(float_column(
-                rows.iter().flat_map(|r| r.y.iter().copied()),
-                total,
-            ));
-        }
-        for c in 0..self.runner.value_columns() {
-            columns.push(float_column(
-                rows.iter().flat_map(|r| r.values[c].iter().copied()),
-                total,
-            ));
-        }
-        let batch = RecordBatch::try_new(Arc::clone(&self.schema), columns)?;
-        Ok(batch.record_output(&self.metrics.baseline))
+        rows_batch(&self.schema, &self.runner, &ids, rows, &self.metrics)
     }
+}
+
+/// The output rows of a chunk of series (`ids` holds each series' id as a one-row array).
+pub(crate) fn rows_batch(
+    schema: &SchemaRef,
+    runner: &SeriesRunner,
+    ids: &[&dyn Array],
+    rows: &[SeriesRows],
+    metrics: &ForecastMetrics,
+) -> Result<RecordBatch> {
+    let total: usize = rows.iter().map(|r| r.ds.len()).sum();
+    let ids = concat(ids)?;
+    let indices: UInt32Array = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| std::iter::repeat_n(i as u32, r.ds.len()))
+        .collect();
+    let mut columns: Vec<ArrayRef> = vec![take(&ids, &indices, None)?];
+    let time_kind = &runner.time_kind;
+    columns.push(time_kind.to_array(rows.iter().flat_map(|r| r.ds.iter().copied()).collect())?);
+    let (cutoff, fitted) = match &runner.params.task {
+        Task::Forecast { fitted } => (false, *fitted),
+        Task::CrossValidation(cv) => (true, cv.fitted),
+        Task::Fit | Task::Predict { .. } => (false, false),
+    };
+    if cutoff {
+        columns.push(
+            time_kind.to_array(rows.iter().flat_map(|r| r.cutoff.iter().copied()).collect())?,
+        );
+    }
+    if fitted {
+        columns.push(time_series_types(rows, total));
+    }
+    if cutoff || fitted {
+        columns.push(float_column(
+            rows.iter().flat_map(|r| r.y.iter().copied()),
+            total,
+        ));
+    }
+    for c in 0..runner.value_columns() {
+        columns.push(float_column(
+            rows.iter().flat_map(|r| r.values[c].iter().copied()),
+            total,
+        ));
+    }
+    let batch = RecordBatch::try_new(Arc::clone(schema), columns)?;
+    Ok(batch.record_output(&metrics.baseline))
+}
+
+/// `fit_models`' rows of a chunk: per series one row per model.
+fn fit_batch(
+    schema: &SchemaRef,
+    runner: &SeriesRunner,
+    chunk: &[Buffered],
+    rows: &[SeriesRows],
+) -> Result<RecordBatch> {
+    let fits: Vec<&SeriesFit> = rows.iter().filter_map(|r| r.fit.as_ref()).collect();
+    let models = runner.models.len();
+    let total = fits.len() * models;
+    let ids: Vec<&dyn Array> = chunk.iter().map(|b| b.id_array.as_ref()).collect();
+    let ids = concat(&ids)?;
+    let indices: UInt32Array = (0..fits.len() as u32)
+        .flat_map(|i| std::iter::repeat_n(i, models))
+        .collect();
+    let mut alias = StringBuilder::with_capacity(total, total * 8);
+    let mut spec = StringBuilder::with_capacity(total, total * 48);
+    let mut freq = StringBuilder::with_capacity(total, total * 8);
+    let mut info = StringBuilder::with_capacity(total, total * 64);
+    let state_bytes = fits
+        .iter()
+        .flat_map(|f| &f.models)
+        .map(|m| m.state.as_ref().map_or(0, Vec::len))
+        .sum();
+    let mut state = BinaryBuilder::with_capacity(total, state_bytes);
+    let mut n_obs = Vec::with_capacity(total);
+    let mut last_ds = Vec::with_capacity(total);
+    for fit in &fits {
+        for (planned, row) in runner.models.iter().zip(&fit.models) {
+            alias.append_value(&planned.alias);
+            spec.append_value(&row.spec);
+            freq.append_value(&fit.freq);
+            info.append_value(&row.info);
+            state.append_option(row.state.as_deref());
+            n_obs.push(fit.n_obs as i64);
+            last_ds.push(fit.last_ds);
+        }
+    }
+    let columns: Vec<ArrayRef> = vec![
+        take(&ids, &indices, None)?,
+        Arc::new(alias.finish()),
+        Arc::new(spec.finish()),
+        Arc::new(Int64Array::from(n_obs)),
+        runner.time_kind.to_array(last_ds)?,
+        Arc::new(freq.finish()),
+        Arc::new(info.finish()),
+        Arc::new(state.finish()),
+    ];
+    Ok(RecordBatch::try_new(Arc::clone(schema), columns)?)
 }
 
 /// `history` for the in-sample rows, `forecast` for the others.

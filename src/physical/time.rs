@@ -216,6 +216,20 @@ impl TimeKind {
                 last.checked_add(step.checked_mul(k)?)
             }
             (TimeKind::Integer(_), Step::Freq(_)) | (_, Step::Freq(Freq::Step(_))) => None,
+            // Exact time only: on the UTC line, never through the local clock.
+            (
+                _,
+                Step::Freq(Freq::Calendar {
+                    months: 0,
+                    days: 0,
+                    nanos,
+                }),
+            ) => {
+                let utc = self.to_datetime(last)?;
+                self.raw_from_datetime(
+                    utc.checked_add_signed(TimeDelta::nanoseconds(nanos.checked_mul(k)?))?,
+                )
+            }
             (
                 _,
                 Step::Freq(Freq::Calendar {
@@ -241,6 +255,27 @@ impl TimeKind {
                 self.raw_from_local(offset.advance(self.to_local(last)?, k)?)
             }
         }
+    }
+
+    /// The step as a [`Freq`] that advances alike (what `fit_models` stores): an inferred
+    /// raw difference becomes an integer step, days, or nanoseconds. `None` when the
+    /// difference does not fit a `Freq`.
+    pub(crate) fn step_freq(&self, step: Step) -> Option<Freq> {
+        let diff = match step {
+            Step::Freq(freq) => return Some(freq),
+            Step::Raw(diff) => diff,
+        };
+        Some(match self {
+            TimeKind::Integer(_) => Freq::Step(diff),
+            TimeKind::Date32 => Freq::days(i32::try_from(diff).ok()?),
+            TimeKind::Date64 => Freq::nanos(diff.checked_mul(1_000_000)?),
+            TimeKind::Timestamp(unit, _) => Freq::nanos(diff.checked_mul(match unit {
+                TimeUnit::Second => 1_000_000_000,
+                TimeUnit::Millisecond => 1_000_000,
+                TimeUnit::Microsecond => 1_000,
+                TimeUnit::Nanosecond => 1,
+            })?),
+        })
     }
 
     /// Infers the step of a series from its (strictly increasing) raw values, on the local

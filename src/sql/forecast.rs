@@ -301,7 +301,7 @@ pub(super) fn plan_node(
 /// except where statsforecast's own intervals win (MSTL keeps its trend forecaster's, the
 /// constant models their zero-width bands). The fallback model is not among the models
 /// statsforecast gives it to.
-fn with_call_level_intervals(
+pub(super) fn with_call_level_intervals(
     specs: Vec<ModelSpec>,
     settings: &ConformalIntervals,
 ) -> Vec<ModelSpec> {

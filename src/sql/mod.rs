@@ -1,5 +1,6 @@
 //! SQL surface: a [`RelationPlanner`] that plans `forecast(...)`,
-//! `cross_validation(...)`, `detect_anomalies(...)`, `evaluate(...)` and `generate_panel(...)`
+//! `cross_validation(...)`, `detect_anomalies(...)`, `evaluate(...)`, `fit_models(...)`,
+//! `predict(...)` and `generate_panel(...)`
 //! in a FROM clause.
 //!
 //! A relation planner (rather than a plain table function) is what lets the first
@@ -8,6 +9,7 @@
 pub(crate) mod anomalies;
 mod args;
 mod evaluate;
+mod fits;
 mod forecast;
 mod panel;
 mod regressors;
@@ -81,6 +83,14 @@ impl RelationPlanner for ForecastRelationPlanner {
             "detect_anomalies" => {
                 let args = Args::new("detect_anomalies", table_args.args.clone())?;
                 anomalies::plan_detect_anomalies(args, ctx, self.session.as_ref())?
+            }
+            "fit_models" => {
+                let args = Args::new("fit_models", table_args.args.clone())?;
+                fits::plan_fit_models(args, ctx, self.session.as_ref())?
+            }
+            "predict" => {
+                let args = Args::new("predict", table_args.args.clone())?;
+                fits::plan_predict(args, ctx, self.session.as_ref())?
             }
             "generate_panel" => {
                 let args = Args::new("generate_panel", table_args.args.clone())?;

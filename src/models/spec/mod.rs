@@ -65,6 +65,13 @@ impl ModelSpec {
         self
     }
 
+    /// This spec under another alias (`fit_models` stores a fallback model under the alias
+    /// of the model it stands in for).
+    pub fn with_alias(mut self, alias: impl Into<String>) -> Self {
+        self.alias = alias.into();
+        self
+    }
+
     /// The value of parameter `name` (not `alias`), if the model has such a parameter.
     pub fn param(&self, name: &str) -> Option<&ParamValue> {
         self.params
