@@ -39,7 +39,7 @@ const ETS: Criterion = Criterion {
 };
 
 /// Series where we knowingly differ from statsforecast.
-const KNOWN_MISMATCHES: &[KnownMismatch] = &[(
+pub(crate) const KNOWN_MISMATCHES: &[KnownMismatch] = &[(
     "edge_cases",
     "E14_seasonal_only24",
     "AutoETS",

@@ -11,6 +11,7 @@ mod conformal_parity;
 mod cv_fitted;
 mod ets_parity;
 mod evaluate;
+mod fits;
 mod intermittent_parity;
 mod memory;
 mod mstl_parity;
