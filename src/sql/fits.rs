@@ -105,8 +105,11 @@ pub(super) fn plan_predict(
         );
     };
     let fits = plan_relation(FUNCTION, "argument 'fits'", fits_expr, ctx, session)?;
+    let specs = match models_of_fit_node(&fits) {
+        Some(models) => crate::logical::parse_specs(&models)?,
+        None => models_of_fits(session, &project_fits(fits.clone(), &columns.id)?)?,
+    };
     let fits = project_fits(fits, &columns.id)?;
-    let specs = models_of_fits(session, &fits)?;
     let forward = args.expr("input").is_some();
     if forward {
         let without: Vec<&str> = specs
@@ -220,6 +223,32 @@ fn project_observations(
         cast(Expr::Column(target), DataType::Float64).alias(&columns.target),
     ];
     LogicalPlanBuilder::from(input).project(projection)?.build()
+}
+
+/// The models of fits that are `fit_models(...)` itself (under subquery aliases and
+/// projections that keep the column names): read from its node, so that planning does
+/// not fit the models once more to find them.
+fn models_of_fit_node(plan: &LogicalPlan) -> Option<Vec<String>> {
+    match plan {
+        LogicalPlan::SubqueryAlias(alias) => models_of_fit_node(&alias.input),
+        LogicalPlan::Projection(projection) => {
+            let keeps_names = projection.expr.iter().all(|expr| match expr {
+                Expr::Column(_) => true,
+                Expr::Alias(alias) => {
+                    matches!(alias.expr.as_ref(), Expr::Column(c) if c.name == alias.name)
+                }
+                _ => false,
+            });
+            keeps_names
+                .then(|| models_of_fit_node(&projection.input))
+                .flatten()
+        }
+        LogicalPlan::Extension(extension) => {
+            let node = extension.node.as_any().downcast_ref::<ForecastNode>()?;
+            (node.params().task == Task::Fit).then(|| node.params().models.clone())
+        }
+        _ => None,
+    }
 }
 
 /// The model of each alias in the fits, in the order the fits list them: the spec of
