@@ -54,6 +54,18 @@ fn statements() -> Vec<(&'static str, usize)> {
              level => 95, freq => 'MS')",
             2,
         ),
+        (
+            "SELECT * FROM predict(fits => (SELECT * FROM fit_models('panel', models => 'Naive(), \
+             SeasonalNaive(season_length=7), SimpleExponentialSmoothingOptimized()')), h => 7, level => [80])",
+            2,
+        ),
+        (
+            "SELECT * FROM predict(fits => (SELECT * FROM fit_models((SELECT unique_id, ds, y FROM (SELECT *, row_number() OVER \
+             (PARTITION BY unique_id ORDER BY ds DESC) AS back FROM panel) WHERE back > 7), \
+             models => 'Naive(), SeasonalNaive(season_length=7)')), input => (SELECT unique_id, ds, y FROM panel), \
+             h => 7, level => [95])",
+            2,
+        ),
     ]
 }
 

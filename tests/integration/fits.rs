@@ -372,3 +372,61 @@ async fn damaged_fits_are_errors_naming_the_series_and_model() {
         "{message}"
     );
 }
+
+/// `info` of AutoARIMA: its orders equal statsforecast's selection (`arima_order`,
+/// `ARIMA(p,d,q)(P,D,Q)[m]`) on the datasets whose reference has them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn info_names_the_selected_arima_orders() {
+    for dataset in DATASETS
+        .iter()
+        .filter(|d| ["air_passengers", "daily_synth", "edge_cases"].contains(&d.name))
+    {
+        let ctx = session(2);
+        register_train(&ctx, dataset.name).await;
+        let selected = read_fixture(&ctx, &format!("{}__selected.parquet", dataset.name)).await;
+        ctx.register_batch(
+            "selected",
+            concat_batches(&selected[0].schema(), &selected).unwrap(),
+        )
+        .unwrap();
+        let rows = query(
+            &ctx,
+            &format!(
+                "SELECT f.unique_id, f.info, s.arima_order FROM
+                     fit_models('train', models => 'AutoARIMA(season_length={})', freq => '{}') f
+                 JOIN selected s ON f.unique_id = s.unique_id
+                 WHERE s.arima_order IS NOT NULL",
+                dataset.season_length, dataset.freq
+            ),
+        )
+        .await;
+        let mut compared = 0;
+        for batch in &rows {
+            for row in 0..batch.num_rows() {
+                let id = string_at(batch.column(0).as_ref(), row);
+                let info = string_at(batch.column(1).as_ref(), row);
+                let theirs = string_at(batch.column(2).as_ref(), row);
+                let [p, d, q] = numbers_after(&info, "\"order\":");
+                let [sp, sd, sq] = numbers_after(&info, "\"seasonal_order\":");
+                let period = numbers_after::<1>(&info, "\"period\":")[0];
+                let ours = format!("ARIMA({p},{d},{q})({sp},{sd},{sq})[{period}]");
+                assert_eq!(ours, theirs, "{}: series {id}: {info}", dataset.name);
+                compared += 1;
+            }
+        }
+        assert!(compared > 0, "{}: nothing compared", dataset.name);
+        println!("{}: {compared} AutoARIMA orders equal", dataset.name);
+    }
+}
+
+/// The first `N` integers after `key` in a JSON text (`[1,1,0]` or `12`).
+fn numbers_after<const N: usize>(json: &str, key: &str) -> [u64; N] {
+    let start = json.find(key).unwrap_or_else(|| panic!("{key} in {json}")) + key.len();
+    let numbers: Vec<u64> = json[start..]
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|part| !part.is_empty())
+        .take(N)
+        .map(|part| part.parse().unwrap())
+        .collect();
+    numbers.try_into().unwrap()
+}
