@@ -57,3 +57,13 @@ FROM evaluate((SELECT * FROM cross_validation('sales', h => 7, n_windows => 2, s
               metrics => 'mae, smape, mase(seasonality=7), coverage', train => sales)
 GROUP BY metric
 ORDER BY metric;
+
+-- 8. A chart: the airline passengers with AutoETS's and SeasonalNaive's in-sample values,
+--    their forecasts for the next year and 80% / 95% interval bands, as an SVG
+--    (`.png` for an image; OPTIONS sets the size, the title, which series and models).
+COPY (SELECT * FROM forecast('data/air_passengers.csv', h => 12,
+                             models => 'AutoETS(season_length=12), SeasonalNaive(season_length=12)',
+                             level => [80, 95], fitted => true))
+TO 'air_passengers_forecast.svg'
+OPTIONS ('chart.title' 'AirPassengers: monthly passengers, forecast 12 months ahead',
+         'chart.width' 1000, 'chart.height' 520);

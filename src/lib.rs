@@ -36,6 +36,7 @@
 //!
 //! [Apache DataFusion]: https://datafusion.apache.org
 
+pub mod chart;
 #[cfg(feature = "ballista")]
 pub mod codec;
 pub mod logical;
@@ -55,7 +56,8 @@ pub use physical::{
 pub use sql::ForecastRelationPlanner;
 
 /// Installs the relation planner (`forecast`, `cross_validation`, `detect_anomalies`,
-/// `generate_panel`) and the query planner that executes them on a session state builder.
+/// `generate_panel`), the query planner that executes them and the chart file formats
+/// (`COPY ... TO 'x.svg'` / `'x.png'`, see [`chart`]) on a session state builder.
 ///
 /// ```
 /// use datafusion::execution::SessionStateBuilder;
@@ -73,6 +75,8 @@ pub fn install(builder: SessionStateBuilder) -> SessionStateBuilder {
 pub fn install_planners(mut builder: SessionStateBuilder) -> SessionStateBuilder {
     let planners = builder.relation_planners().get_or_insert_with(Vec::new);
     planners.extend(sql::relation_planners());
+    let formats = builder.file_formats().get_or_insert_with(Vec::new);
+    formats.extend(chart::chart_formats());
     builder.with_query_planner(Arc::new(ForecastQueryPlanner))
 }
 

@@ -5,6 +5,7 @@ mod anomalies;
 mod arima_parity;
 mod behaviour;
 mod ces_parity;
+mod charts;
 mod cli;
 mod common;
 mod conformal_parity;
