@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use datafusion::arrow::array::AsArray;
-use datafusion::arrow::datatypes::Int64Type;
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
-use datafusion::prelude::{SessionConfig, SessionContext};
+use datafusion::prelude::{CsvReadOptions, SessionConfig, SessionContext};
 
 use crate::common::*;
 
@@ -28,7 +29,8 @@ fn output(name: &str) -> PathBuf {
 /// Runs a `COPY` and returns the row count it reports.
 async fn copy(ctx: &SessionContext, sql: &str) -> datafusion::error::Result<i64> {
     let batches = ctx.sql(sql).await?.collect().await?;
-    Ok(batches[0].column(0).as_primitive::<Int64Type>().value(0))
+    let count = cast(batches[0].column(0), &DataType::Int64)?;
+    Ok(count.as_primitive::<Int64Type>().value(0))
 }
 
 fn read_chart(path: &PathBuf) -> String {
@@ -179,8 +181,12 @@ async fn a_cross_validation_chart_draws_each_cutoff() {
 #[tokio::test]
 async fn an_anomaly_chart_marks_every_flagged_observation() {
     let ctx = session(2);
+    let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/data/air_passengers.csv");
+    ctx.register_csv("air_passengers", csv, CsvReadOptions::new())
+        .await
+        .expect("the CSV registers");
     let path = output("anomalies.svg");
-    let source = "detect_anomalies('data/air_passengers.csv', models => 'SeasonalNaive(season_length=12)', level => 80)";
+    let source = "detect_anomalies('air_passengers', models => 'SeasonalNaive(season_length=12)', level => 80)";
     let flagged = query(
         &ctx,
         &format!("SELECT count(*) FROM {source} WHERE \"SeasonalNaive-anomaly\""),
@@ -258,7 +264,7 @@ async fn bad_charts_are_errors() {
 #[tokio::test]
 async fn a_chart_over_the_memory_limit_is_an_error() {
     let runtime = RuntimeEnvBuilder::new()
-        .with_memory_limit(256 * 1024, 1.0)
+        .with_memory_limit(1024 * 1024, 1.0)
         .build_arc()
         .expect("runtime");
     let state = SessionStateBuilder::new()
