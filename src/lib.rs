@@ -75,9 +75,7 @@ pub fn install(builder: SessionStateBuilder) -> SessionStateBuilder {
 pub fn install_planners(mut builder: SessionStateBuilder) -> SessionStateBuilder {
     let planners = builder.relation_planners().get_or_insert_with(Vec::new);
     planners.extend(sql::relation_planners());
-    let formats = builder.file_formats().get_or_insert_with(Vec::new);
-    formats.extend(chart::chart_formats());
-    builder.with_query_planner(Arc::new(ForecastQueryPlanner))
+    chart::install(builder).with_query_planner(Arc::new(ForecastQueryPlanner))
 }
 
 /// Installs everything on an existing context, in one call: the relation and query

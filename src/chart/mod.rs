@@ -39,6 +39,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::catalog::Session;
+use datafusion::common::config::TableOptions;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::common::{DataFusionError, GetExt, Result, Statistics, not_impl_err, plan_err};
 use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
@@ -48,6 +49,7 @@ use datafusion::datasource::physical_plan::{
 };
 use datafusion::datasource::sink::{DataSink, DataSinkExec};
 use datafusion::datasource::table_schema::TableSchema;
+use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::memory_pool::MemoryConsumer;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::logical_expr::dml::InsertOp;
@@ -58,7 +60,7 @@ use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan};
 use futures::StreamExt;
 
 use collect::{Collector, Roles};
-use options::ChartOptions;
+use options::{ChartOptions, ChartTableOptions};
 use render::Chart;
 
 /// The image formats a chart is written in.
@@ -80,6 +82,26 @@ impl ChartKind {
             ChartKind::Png => "png",
         }
     }
+}
+
+/// Adds the chart file formats and the `chart` namespace of table options (which
+/// datafusion-cli checks `COPY` options against) to a session state builder.
+pub(crate) fn install(mut builder: SessionStateBuilder) -> SessionStateBuilder {
+    builder
+        .file_formats()
+        .get_or_insert_with(Vec::new)
+        .extend(chart_formats());
+    let defaults = builder
+        .config()
+        .as_ref()
+        .map(|config| TableOptions::default_from_session_config(config.options()))
+        .unwrap_or_default();
+    builder
+        .table_options()
+        .get_or_insert(defaults)
+        .extensions
+        .insert(ChartTableOptions::default());
+    builder
 }
 
 /// The chart file formats, one per [`ChartKind`], for

@@ -1,7 +1,9 @@
 //! The options of `COPY ... TO 'x.svg' OPTIONS (...)`.
 
-use std::collections::HashMap;
+use std::any::Any;
+use std::collections::{BTreeMap, HashMap};
 
+use datafusion::common::config::{ConfigEntry, ConfigExtension, ExtensionOptions};
 use datafusion::common::{Result, plan_datafusion_err, plan_err};
 
 /// Every option a chart takes, in the order the error message lists them.
@@ -117,6 +119,51 @@ impl ChartOptions {
     }
 }
 
+/// The `chart` namespace of the session's table options. Front ends that check a `COPY`'s
+/// options against the session's namespaces before planning (datafusion-cli, and so
+/// `dfcast`) then accept `'chart.width' 800`; the values are checked here and read by the
+/// chart from the statement itself.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ChartTableOptions {
+    values: BTreeMap<String, String>,
+}
+
+impl ConfigExtension for ChartTableOptions {
+    const PREFIX: &'static str = "chart";
+}
+
+impl ExtensionOptions for ChartTableOptions {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn cloned(&self) -> Box<dyn ExtensionOptions> {
+        Box::new(self.clone())
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<()> {
+        let name = key.strip_prefix("chart.").unwrap_or(key);
+        ChartOptions::default().set(name, value.trim())?;
+        self.values.insert(name.to_string(), value.to_string());
+        Ok(())
+    }
+
+    fn entries(&self) -> Vec<ConfigEntry> {
+        KNOWN
+            .iter()
+            .map(|name| ConfigEntry {
+                key: format!("chart.{name}"),
+                value: self.values.get(*name).cloned(),
+                description: "a chart option of COPY ... TO 'x.svg' / 'x.png'",
+            })
+            .collect()
+    }
+}
+
 fn size(name: &str, value: &str) -> Result<u32> {
     let pixels: u32 = value.parse().map_err(|_| {
         plan_datafusion_err!("chart option {name} must be a whole number of pixels, got '{value}'")
@@ -186,6 +233,20 @@ mod tests {
         assert_eq!(options.height, Some(600));
         assert_eq!(options.max_series, 4);
         assert_eq!(options.series, Some(vec!["b".to_string(), "a".to_string()]));
+    }
+
+    #[test]
+    fn chart_table_options_check_values() {
+        let mut table_options = ChartTableOptions::default();
+        table_options.set("chart.width", "800").unwrap();
+        assert!(table_options.set("chart.colour", "red").is_err());
+        assert!(table_options.set("chart.height", "tall").is_err());
+        let width = table_options
+            .entries()
+            .into_iter()
+            .find(|e| e.key == "chart.width")
+            .unwrap();
+        assert_eq!(width.value.as_deref(), Some("800"));
     }
 
     #[test]
