@@ -8,9 +8,11 @@
 
 use std::sync::OnceLock;
 
-use chrono::DateTime;
+use chrono::{DateTime, Datelike};
 use datafusion::common::{DataFusionError, Result};
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use plotters_backend::DrawingBackend;
@@ -264,25 +266,32 @@ fn draw_panel<DB: DrawingBackend>(
         }));
     let x_range = padded(extent(xs).unwrap_or((0.0, 1.0)), 0.01);
     let y_range = padded(extent(ys).unwrap_or((0.0, 1.0)), 0.05);
-    let time_label = time_formatter(chart.axis, x_range.end - x_range.start);
     let (width, height) = area.dim_in_pixel();
+    let ticks = TimeTicks::new(chart.axis, &x_range, (width / 110).clamp(2, 12) as usize);
 
     let mut plot = ChartBuilder::on(area)
         .caption(&panel.id, (FONT, 15).into_font())
         .margin(8)
         .x_label_area_size(26)
         .y_label_area_size(56)
-        .build_cartesian_2d(x_range.clone(), y_range.clone())?;
+        .build_cartesian_2d(
+            TimeCoord {
+                linear: x_range.clone().into(),
+                ticks: ticks.points.clone(),
+            },
+            y_range.clone(),
+        )?;
     plot.configure_mesh()
-        .x_labels((width / 130).clamp(2, 10) as usize)
         .y_labels((height / 45).clamp(2, 8) as usize)
-        .x_label_formatter(&|x| time_label(*x))
+        .x_label_formatter(&|x| ticks.label(*x))
         .y_label_formatter(&|y| number_label(*y))
         .label_style((FONT, 11).into_font())
         .bold_line_style(GRID_BOLD)
         .light_line_style(GRID_LIGHT)
+        .max_light_lines(1)
         .axis_style(GRID_BOLD)
         .draw()?;
+    let time_label = |x: f64| exact_time(chart.axis, x);
 
     for trace in panel.traces.iter().filter(|t| !t.bands.is_empty()) {
         let model = &chart.models[trace.model];
@@ -363,27 +372,128 @@ fn draw_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Labels for the time axis: dates (with the time of day when the axis spans less than
-/// a few days) or plain numbers.
-fn time_formatter(axis: TimeAxis, span: f64) -> impl Fn(f64) -> String {
-    const DAY: f64 = 86_400.0;
-    let pattern = if span > 3.0 * 365.0 * DAY {
-        "%Y-%m"
-    } else if span > 3.0 * DAY {
-        "%Y-%m-%d"
-    } else {
-        "%m-%d %H:%M"
-    };
-    move |x: f64| match axis {
-        TimeAxis::Steps => number_label(x),
-        TimeAxis::Calendar => {
-            let seconds = x.floor();
-            let nanos = ((x - seconds) * 1e9) as u32;
-            match DateTime::from_timestamp(seconds as i64, nanos) {
-                Some(time) => time.format(pattern).to_string(),
-                None => number_label(x),
-            }
+/// The labelled positions of a time axis and how they are written: calendar axes tick
+/// on whole days, months or years, step axes where plotters puts round numbers.
+struct TimeTicks {
+    points: Vec<f64>,
+    axis: TimeAxis,
+    pattern: &'static str,
+}
+
+const DAY: f64 = 86_400.0;
+
+/// A linear time axis ticked where [`TimeTicks`] says.
+struct TimeCoord {
+    linear: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Ranged for TimeCoord {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.linear.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        self.ticks.clone()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.linear.range()
+    }
+}
+
+impl TimeTicks {
+    fn new(axis: TimeAxis, range: &std::ops::Range<f64>, most: usize) -> Self {
+        let round_numbers = || RangedCoordf64::from(range.clone()).key_points(most);
+        if axis == TimeAxis::Steps {
+            return TimeTicks {
+                points: round_numbers(),
+                axis,
+                pattern: "",
+            };
         }
+        let span = range.end - range.start;
+        let months = span / (30.4 * DAY);
+        let calendar = if months >= 2.0 {
+            [1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200]
+                .into_iter()
+                .find(|step| months / *step as f64 <= most as f64)
+                .map(|step| {
+                    let pattern = if step >= 12 { "%Y" } else { "%Y-%m" };
+                    (month_starts(range, step), pattern)
+                })
+        } else if span >= 2.0 * DAY {
+            [1, 2, 7, 14, 28]
+                .into_iter()
+                .find(|step| span / (*step as f64 * DAY) <= most as f64)
+                .map(|step| {
+                    let first = (range.start / DAY).ceil() as i64;
+                    let last = (range.end / DAY).floor() as i64;
+                    let days = (first..=last)
+                        .filter(|day| day % step == 0)
+                        .map(|day| day as f64 * DAY)
+                        .collect();
+                    (days, "%Y-%m-%d")
+                })
+        } else {
+            None
+        };
+        let (points, pattern) = calendar.unwrap_or_else(|| (round_numbers(), "%m-%d %H:%M"));
+        TimeTicks {
+            points,
+            axis,
+            pattern,
+        }
+    }
+
+    fn label(&self, x: f64) -> String {
+        match (self.axis, date_time(x)) {
+            (TimeAxis::Calendar, Some(time)) => time.format(self.pattern).to_string(),
+            _ => number_label(x),
+        }
+    }
+}
+
+/// The first instants of every `step`-th month (counted from year 0) within `range`.
+fn month_starts(range: &std::ops::Range<f64>, step: i64) -> Vec<f64> {
+    let (Some(start), Some(end)) = (date_time(range.start), date_time(range.end)) else {
+        return Vec::new();
+    };
+    let month_index = |t: DateTime<chrono::Utc>| t.year() as i64 * 12 + t.month0() as i64;
+    let first = month_index(start).div_euclid(step) * step;
+    (0..)
+        .map(|k| first + k * step)
+        .take_while(|&index| index <= month_index(end))
+        .filter_map(|index| {
+            let year = i32::try_from(index.div_euclid(12)).ok()?;
+            let month = index.rem_euclid(12) as u32 + 1;
+            let day = chrono::NaiveDate::from_ymd_opt(year, month, 1)?;
+            Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp() as f64)
+        })
+        .filter(|x| range.contains(x))
+        .collect()
+}
+
+fn date_time(seconds: f64) -> Option<DateTime<chrono::Utc>> {
+    if !seconds.is_finite() {
+        return None;
+    }
+    let whole = seconds.floor();
+    DateTime::from_timestamp(whole as i64, ((seconds - whole) * 1e9) as u32)
+}
+
+/// A time written in full, for the SVG's `data-` attributes: the date, with the time of
+/// day when there is one; steps as numbers.
+fn exact_time(axis: TimeAxis, x: f64) -> String {
+    match (axis, date_time(x)) {
+        (TimeAxis::Calendar, Some(time)) if x.rem_euclid(DAY) == 0.0 => {
+            time.format("%Y-%m-%d").to_string()
+        }
+        (TimeAxis::Calendar, Some(time)) => time.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        _ => number_label(x),
     }
 }
 
@@ -422,13 +532,28 @@ mod tests {
     }
 
     #[test]
-    fn chart_time_labels_follow_the_span() {
-        let years = time_formatter(TimeAxis::Calendar, 10.0 * 365.0 * 86_400.0);
-        assert_eq!(years(-662_688_000.0), "1949-01");
-        let days = time_formatter(TimeAxis::Calendar, 30.0 * 86_400.0);
-        assert_eq!(days(0.0), "1970-01-01");
-        let steps = time_formatter(TimeAxis::Steps, 100.0);
-        assert_eq!(steps(42.0), "42");
+    fn chart_time_ticks_fall_on_whole_months_and_years() {
+        let day = |y: i32, m: u32, d: u32| {
+            chrono::NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp() as f64
+        };
+        let years = TimeTicks::new(TimeAxis::Calendar, &(day(1949, 1, 1)..day(1961, 1, 1)), 8);
+        let labels: Vec<String> = years.points.iter().map(|x| years.label(*x)).collect();
+        assert_eq!(labels, ["1950", "1952", "1954", "1956", "1958", "1960"]);
+        let months = TimeTicks::new(TimeAxis::Calendar, &(day(2024, 1, 10)..day(2024, 7, 1)), 8);
+        let labels: Vec<String> = months.points.iter().map(|x| months.label(*x)).collect();
+        assert_eq!(labels, ["2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]);
+        let days = TimeTicks::new(TimeAxis::Calendar, &(day(2024, 1, 1)..day(2024, 1, 5)), 8);
+        assert_eq!(days.label(days.points[0]), "2024-01-01");
+        let steps = TimeTicks::new(TimeAxis::Steps, &(0.0..100.0), 5);
+        assert!(steps.points.contains(&50.0));
+        assert_eq!(steps.label(42.0), "42");
+        assert_eq!(exact_time(TimeAxis::Calendar, day(1959, 12, 1)), "1959-12-01");
+        assert_eq!(exact_time(TimeAxis::Calendar, day(1959, 12, 1) + 3600.0), "1959-12-01T01:00:00");
     }
 
     #[test]
