@@ -138,16 +138,15 @@ impl Roles {
                 && !name.ends_with("-anomaly")
                 && !name.ends_with("-anomaly-probability")
         };
-        let candidates: Vec<usize> = (0..schema.fields().len()).filter(|&i| is_model(i)).collect();
+        let candidates: Vec<usize> = (0..schema.fields().len())
+            .filter(|&i| is_model(i))
+            .collect();
         let chosen = match &options.models {
             None => candidates,
             Some(wanted) => {
                 let mut chosen = Vec::with_capacity(wanted.len());
                 for name in wanted {
-                    match candidates
-                        .iter()
-                        .find(|&&i| schema.field(i).name() == name)
-                    {
+                    match candidates.iter().find(|&&i| schema.field(i).name() == name) {
                         Some(&index) => chosen.push(index),
                         None => {
                             let available: Vec<&str> = candidates
@@ -217,7 +216,10 @@ impl Roles {
             .collect();
         levels.sort_by(|a, b| b.0.total_cmp(&a.0));
         levels.dedup_by(|a, b| a.1 == b.1);
-        levels.into_iter().map(|(_, level)| level.to_string()).collect()
+        levels
+            .into_iter()
+            .map(|(_, level)| level.to_string())
+            .collect()
     }
 
     fn stride(&self) -> usize {

@@ -341,9 +341,7 @@ impl DataSink for ChartSink {
         let (columns, size) = render::layout(panels.len(), &self.options);
         if self.kind == ChartKind::Png {
             let pixels = size.0 as usize * size.1 as usize * 3;
-            reservation
-                .try_grow(pixels)
-                .map_err(out_of_memory)?;
+            reservation.try_grow(pixels).map_err(out_of_memory)?;
         }
         let chart = Chart {
             title: self.options.title.clone(),

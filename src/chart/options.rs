@@ -181,7 +181,9 @@ fn size(name: &str, value: &str) -> Result<u32> {
 fn count(name: &str, value: &str) -> Result<usize> {
     match value.parse::<usize>() {
         Ok(n) if (1..=MAX_PANELS).contains(&n) => Ok(n),
-        _ => plan_err!("chart option {name} must be a whole number from 1 to {MAX_PANELS}, got '{value}'"),
+        _ => plan_err!(
+            "chart option {name} must be a whole number from 1 to {MAX_PANELS}, got '{value}'"
+        ),
     }
 }
 
@@ -252,7 +254,10 @@ mod tests {
     #[test]
     fn chart_options_refuse_unknown_and_bad_values() {
         let unknown = parse(&[("chart.colour", "red")]).unwrap_err().to_string();
-        assert!(unknown.contains("unknown chart option 'colour'"), "{unknown}");
+        assert!(
+            unknown.contains("unknown chart option 'colour'"),
+            "{unknown}"
+        );
         assert!(unknown.contains("max_series"), "{unknown}");
         for (key, value) in [
             ("chart.width", "wide"),

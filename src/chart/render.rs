@@ -135,9 +135,9 @@ fn register_font() -> Result<()> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let registered = *REGISTERED.get_or_init(|| {
         // The generic family too, for any text plotters styles on its own.
-        [FONT, "sans-serif"]
-            .iter()
-            .all(|family| plotters::style::register_font(family, FontStyle::Normal, FONT_BYTES).is_ok())
+        [FONT, "sans-serif"].iter().all(|family| {
+            plotters::style::register_font(family, FontStyle::Normal, FONT_BYTES).is_ok()
+        })
     });
     if registered {
         Ok(())
@@ -150,7 +150,11 @@ fn register_font() -> Result<()> {
 
 type Drawn<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, groups: &Groups, chart: &Chart) -> Drawn<DB> {
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    groups: &Groups,
+    chart: &Chart,
+) -> Drawn<DB> {
     root.fill(&WHITE)?;
     let (header, body) = root.split_vertically(header_height(chart.title.is_some()));
     groups.open("header", &[]);
@@ -192,7 +196,11 @@ fn draw_header<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart)
     }
     for (rank, level) in chart.levels.iter().enumerate() {
         let opacity = band_opacity(rank, chart.levels.len());
-        entries.push((format!("{level}% interval"), BLACK.mix(opacity).filled(), true));
+        entries.push((
+            format!("{level}% interval"),
+            BLACK.mix(opacity).filled(),
+            true,
+        ));
     }
     if chart.panels.iter().any(|p| !p.anomalies.is_empty()) {
         entries.push(("anomaly".to_string(), ANOMALY.filled(), true));
@@ -303,7 +311,10 @@ fn draw_panel<DB: DrawingBackend>(
                 .unwrap_or(0);
             let opacity = band_opacity(rank, chart.levels.len());
             let cutoff = trace.cutoff.map(&time_label).unwrap_or_default();
-            let mut attributes = vec![("data-model", model.as_str()), ("data-level", band.level.as_str())];
+            let mut attributes = vec![
+                ("data-model", model.as_str()),
+                ("data-level", band.level.as_str()),
+            ];
             if trace.cutoff.is_some() {
                 attributes.push(("data-cutoff", cutoff.as_str()));
             }
@@ -341,7 +352,11 @@ fn draw_panel<DB: DrawingBackend>(
     }
     // A forecast of a single step has no line: a dot instead.
     for trace in panel.traces.iter().filter(|t| t.line.len() == 1) {
-        let class = if trace.in_sample { "fitted" } else { "forecast" };
+        let class = if trace.in_sample {
+            "fitted"
+        } else {
+            "forecast"
+        };
         groups.open(class, &[("data-model", &chart.models[trace.model])]);
         plot.draw_series(std::iter::once(Circle::new(
             trace.line[0],
@@ -546,14 +561,23 @@ mod tests {
         assert_eq!(labels, ["1950", "1952", "1954", "1956", "1958", "1960"]);
         let months = TimeTicks::new(TimeAxis::Calendar, &(day(2024, 1, 10)..day(2024, 7, 1)), 8);
         let labels: Vec<String> = months.points.iter().map(|x| months.label(*x)).collect();
-        assert_eq!(labels, ["2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]);
+        assert_eq!(
+            labels,
+            ["2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]
+        );
         let days = TimeTicks::new(TimeAxis::Calendar, &(day(2024, 1, 1)..day(2024, 1, 5)), 8);
         assert_eq!(days.label(days.points[0]), "2024-01-01");
         let steps = TimeTicks::new(TimeAxis::Steps, &(0.0..100.0), 5);
         assert!(steps.points.contains(&50.0));
         assert_eq!(steps.label(42.0), "42");
-        assert_eq!(exact_time(TimeAxis::Calendar, day(1959, 12, 1)), "1959-12-01");
-        assert_eq!(exact_time(TimeAxis::Calendar, day(1959, 12, 1) + 3600.0), "1959-12-01T01:00:00");
+        assert_eq!(
+            exact_time(TimeAxis::Calendar, day(1959, 12, 1)),
+            "1959-12-01"
+        );
+        assert_eq!(
+            exact_time(TimeAxis::Calendar, day(1959, 12, 1) + 3600.0),
+            "1959-12-01T01:00:00"
+        );
     }
 
     #[test]

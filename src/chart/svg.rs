@@ -13,8 +13,8 @@ use std::rc::Rc;
 
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend,
-    DrawingErrorKind, FontTransform,
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+    FontTransform,
 };
 
 type Markup = Rc<RefCell<String>>;
@@ -298,14 +298,14 @@ mod tests {
             alpha: 0.5,
             rgb: (255, 0, 0),
         };
-        canvas.fill_polygon([(0, 0), (10, 0), (10, 10)], &red).unwrap();
+        canvas
+            .fill_polygon([(0, 0), (10, 0), (10, 10)], &red)
+            .unwrap();
         groups.close();
         drop(canvas);
         let document = groups.finish();
         assert!(document.starts_with("<svg "));
-        assert!(document.contains(
-            r#"<g class="panel" data-series="a&amp;b &quot;c&quot;">"#
-        ));
+        assert!(document.contains(r#"<g class="panel" data-series="a&amp;b &quot;c&quot;">"#));
         assert!(document.contains(
             r##"<polygon points="0,0 10,0 10,10" fill="#ff0000" fill-opacity="0.500"/>"##
         ));

@@ -14,12 +14,14 @@ use datafusion::prelude::{CsvReadOptions, SessionConfig, SessionContext};
 
 use crate::common::*;
 
-const PANEL: &str = "generate_panel(n_series => 5, freq => 'D', min_length => 40, max_length => 60, seed => 3)";
+const PANEL: &str =
+    "generate_panel(n_series => 5, freq => 'D', min_length => 40, max_length => 60, seed => 3)";
 const MODELS: &str = "SeasonalNaive(season_length=7), Naive()";
 
 /// A fresh file name under the system's temporary directory.
 fn output(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("datafusion-forecast-charts-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("datafusion-forecast-charts-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temporary directory");
     let path = dir.join(name);
     let _ = std::fs::remove_file(&path);
@@ -75,30 +77,60 @@ async fn a_forecast_chart_has_one_panel_per_series_and_one_band_per_model_and_le
     assert_eq!(root.tag_name().name(), "svg");
     assert_eq!(root.attribute("width"), Some("1200"));
     let panels = panels(&doc);
-    let ids: Vec<&str> = panels.iter().filter_map(|p| p.attribute("data-series")).collect();
-    assert_eq!(ids, ["0", "1", "2", "3"], "the first four series, in id order");
+    let ids: Vec<&str> = panels
+        .iter()
+        .filter_map(|p| p.attribute("data-series"))
+        .collect();
+    assert_eq!(
+        ids,
+        ["0", "1", "2", "3"],
+        "the first four series, in id order"
+    );
     for panel in &panels {
         let bands = in_class(*panel, "band");
         let mut pairs: Vec<(&str, &str)> = bands
             .iter()
-            .map(|b| (b.attribute("data-model").unwrap(), b.attribute("data-level").unwrap()))
+            .map(|b| {
+                (
+                    b.attribute("data-model").unwrap(),
+                    b.attribute("data-level").unwrap(),
+                )
+            })
             .collect();
         pairs.sort();
         assert_eq!(
             pairs,
-            [("Naive", "80"), ("Naive", "95"), ("SeasonalNaive", "80"), ("SeasonalNaive", "95")]
+            [
+                ("Naive", "80"),
+                ("Naive", "95"),
+                ("SeasonalNaive", "80"),
+                ("SeasonalNaive", "95")
+            ]
         );
         for band in &bands {
-            let polygons = band.children().filter(|n| n.has_tag_name("polygon")).count();
+            let polygons = band
+                .children()
+                .filter(|n| n.has_tag_name("polygon"))
+                .count();
             assert_eq!(polygons, 1, "a band is one filled polygon");
         }
         assert_eq!(in_class(*panel, "observed").len(), 1);
-        assert_eq!(in_class(*panel, "fitted").len(), 2, "in-sample values of both models");
+        assert_eq!(
+            in_class(*panel, "fitted").len(),
+            2,
+            "in-sample values of both models"
+        );
         assert_eq!(in_class(*panel, "forecast").len(), 2);
-        let caption = panel.descendants().filter(|n| n.has_tag_name("text")).count();
+        let caption = panel
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .count();
         assert!(caption > 3, "the caption and axis labels are text");
     }
-    assert!(text.contains("Panel &amp; forecasts"), "the title is escaped");
+    assert!(
+        text.contains("Panel &amp; forecasts"),
+        "the title is escaped"
+    );
 }
 
 #[tokio::test]
@@ -166,7 +198,11 @@ async fn a_cross_validation_chart_draws_each_cutoff() {
             .filter_map(|c| c.attribute("data-cutoff"))
             .collect();
         assert_eq!(cutoffs.len(), 3, "one marker per window");
-        assert_eq!(in_class(*panel, "forecast").len(), 3, "one forecast per window");
+        assert_eq!(
+            in_class(*panel, "forecast").len(),
+            3,
+            "one forecast per window"
+        );
         let mut band_cutoffs: Vec<&str> = in_class(*panel, "band")
             .iter()
             .filter_map(|b| b.attribute("data-cutoff"))
@@ -203,7 +239,10 @@ async fn an_anomaly_chart_marks_every_flagged_observation() {
     let marks = in_class(doc.root(), "anomalies");
     assert_eq!(marks.len(), 1);
     assert_eq!(marks[0].attribute("data-model"), Some("SeasonalNaive"));
-    let dots = marks[0].descendants().filter(|n| n.has_tag_name("circle")).count();
+    let dots = marks[0]
+        .descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .count();
     assert_eq!(dots as i64, flagged);
 }
 
@@ -219,7 +258,8 @@ async fn bad_charts_are_errors() {
     let ctx = session(2);
     let path = output("never.svg");
     let path = path.display();
-    let forecast = format!("SELECT * FROM forecast((SELECT * FROM {PANEL}), h => 3, models => 'Naive()')");
+    let forecast =
+        format!("SELECT * FROM forecast((SELECT * FROM {PANEL}), h => 3, models => 'Naive()')");
     let cases = [
         (
             format!("COPY ({forecast}) TO '{path}' OPTIONS ('chart.colour' 'red')"),
@@ -299,7 +339,11 @@ fn dfcast_writes_a_chart() {
         .args(["-q", "-c", &sql])
         .output()
         .expect("dfcast runs");
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let text = read_chart(&path);
     let doc = roxmltree::Document::parse(&text).expect("the SVG parses");
     assert_eq!(panels(&doc).len(), 1);
