@@ -347,7 +347,18 @@ fn draw_panel<DB: DrawingBackend>(
             ("forecast", model_color(trace.model).stroke_width(2))
         };
         groups.open(class, &[("data-model", &chart.models[trace.model])]);
-        plot.draw_series(std::iter::once(PathElement::new(trace.line.clone(), style)))?;
+        if style.stroke_width > 1 {
+            // plotters rasterises a wide path as one polygon with mitred joins, which
+            // spike far out of the panel at sharp turns: draw it segment by segment.
+            plot.draw_series(
+                trace
+                    .line
+                    .windows(2)
+                    .map(|segment| PathElement::new(segment.to_vec(), style)),
+            )?;
+        } else {
+            plot.draw_series(std::iter::once(PathElement::new(trace.line.clone(), style)))?;
+        }
         groups.close();
     }
     // A forecast of a single step has no line: a dot instead.
