@@ -76,7 +76,8 @@ impl Default for ChartOptions {
 impl ChartOptions {
     /// Reads the options DataFusion hands a file format. `COPY` passes a bare key `width`
     /// as `format.width` and a dotted key as written, so `width`, `format.width` and
-    /// `chart.width` all work; `execution.*` keys belong to DataFusion.
+    /// `chart.width` all work here (datafusion-cli refuses the first two before planning);
+    /// `execution.*` keys belong to DataFusion.
     pub(crate) fn from_map(map: &HashMap<String, String>) -> Result<Self> {
         let mut options = ChartOptions::default();
         // Sorted so that the first bad option reported does not depend on hashing.
