@@ -94,6 +94,24 @@ fn paint(kind: &str, color: BackendColor) -> String {
     paint
 }
 
+/// `stroke="#rrggbb" stroke-width="w"`: an outline in the style's colour and width.
+fn stroke<S: BackendStyle>(style: &S) -> String {
+    format!(
+        r#"{} stroke-width="{}""#,
+        paint("stroke", style.color()),
+        style.stroke_width()
+    )
+}
+
+/// A closed shape's paint: filled in the style's colour, or only outlined.
+fn shape_paint<S: BackendStyle>(style: &S, fill: bool) -> String {
+    if fill {
+        paint("fill", style.color())
+    } else {
+        format!(r#"fill="none" {}"#, stroke(style))
+    }
+}
+
 fn points(path: impl IntoIterator<Item = BackendCoord>) -> String {
     let mut points = String::new();
     for (x, y) in path {
@@ -159,9 +177,8 @@ impl DrawingBackend for SvgCanvas {
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         if style.color().alpha > 0.0 {
             self.element(format_args!(
-                r#"<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" {} stroke-width="{}"/>"#,
-                paint("stroke", style.color()),
-                style.stroke_width()
+                r#"<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" {}/>"#,
+                stroke(style)
             ));
         }
         Ok(())
@@ -177,15 +194,7 @@ impl DrawingBackend for SvgCanvas {
         if style.color().alpha > 0.0 {
             let (x, y) = (x1.min(x2), y1.min(y2));
             let (width, height) = ((x2 - x1).abs(), (y2 - y1).abs());
-            let look = if fill {
-                paint("fill", style.color())
-            } else {
-                format!(
-                    r#"fill="none" {} stroke-width="{}""#,
-                    paint("stroke", style.color()),
-                    style.stroke_width()
-                )
-            };
+            let look = shape_paint(style, fill);
             self.element(format_args!(
                 r#"<rect x="{x}" y="{y}" width="{width}" height="{height}" {look}/>"#
             ));
@@ -200,10 +209,9 @@ impl DrawingBackend for SvgCanvas {
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         if style.color().alpha > 0.0 {
             self.element(format_args!(
-                r#"<polyline points="{}" fill="none" {} stroke-width="{}" stroke-linejoin="round"/>"#,
+                r#"<polyline points="{}" fill="none" {} stroke-linejoin="round"/>"#,
                 points(path),
-                paint("stroke", style.color()),
-                style.stroke_width()
+                stroke(style)
             ));
         }
         Ok(())
@@ -217,15 +225,7 @@ impl DrawingBackend for SvgCanvas {
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         if style.color().alpha > 0.0 {
-            let look = if fill {
-                paint("fill", style.color())
-            } else {
-                format!(
-                    r#"fill="none" {} stroke-width="{}""#,
-                    paint("stroke", style.color()),
-                    style.stroke_width()
-                )
-            };
+            let look = shape_paint(style, fill);
             self.element(format_args!(
                 r#"<circle cx="{x}" cy="{y}" r="{radius}" {look}/>"#
             ));
