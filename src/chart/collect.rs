@@ -12,11 +12,7 @@ use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type, Schema, Tim
 use datafusion::common::{Result, exec_err, plan_err};
 
 use super::options::ChartOptions;
-
-/// The value of `time_series_type` on the in-sample rows of `forecast(..., fitted => true)`.
-const HISTORY: &str = "history";
-/// The column that tells in-sample rows from forecast rows.
-const TIME_SERIES_TYPE: &str = "time_series_type";
+use crate::logical::{HISTORY, TIME_SERIES_TYPE, anomaly_column_name, interval_bounds};
 
 /// What the time column counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,28 +160,23 @@ impl Roles {
             }
         };
 
+        let column_names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
         let models = chosen
             .into_iter()
             .map(|value| {
                 let name = schema.field(value).name().clone();
-                let mut bands: Vec<BandColumns> = schema
-                    .fields()
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(lo, field)| {
-                        let level = field.name().strip_prefix(&format!("{name}-lo-"))?;
-                        let width: f64 = level.parse().ok()?;
-                        let hi = find(&format!("{name}-hi-{level}"))?;
-                        (numeric(lo) && numeric(hi)).then(|| BandColumns {
-                            level: level.to_string(),
-                            width,
-                            lo,
-                            hi,
-                        })
+                let mut bands: Vec<BandColumns> = interval_bounds(&name, &column_names)
+                    .into_iter()
+                    .filter(|bounds| numeric(bounds.lo) && numeric(bounds.hi))
+                    .map(|bounds| BandColumns {
+                        level: bounds.level_text.to_string(),
+                        width: bounds.level,
+                        lo: bounds.lo,
+                        hi: bounds.hi,
                     })
                     .collect();
                 bands.sort_by(|a, b| b.width.total_cmp(&a.width));
-                let anomaly = find(&format!("{name}-anomaly"))
+                let anomaly = find(&anomaly_column_name(&name))
                     .filter(|&i| schema.field(i).data_type() == &DataType::Boolean);
                 ModelColumns {
                     name,

@@ -15,7 +15,7 @@ pub use schema::{
     FIT_COLUMNS, FORECAST, HISTORY, TIME_SERIES_TYPE, anomaly_column_name,
     anomaly_probability_column_name, format_level, interval_column_names, output_schema,
 };
-pub(crate) use schema::{PREDICT_FIT_COLUMNS, parse_specs, predict_fit_types};
+pub(crate) use schema::{PREDICT_FIT_COLUMNS, interval_bounds, parse_specs, predict_fit_types};
 
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};

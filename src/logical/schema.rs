@@ -60,6 +60,39 @@ pub fn interval_column_names(alias: &str, levels: &[Level]) -> Vec<String> {
     lo.chain(hi).collect()
 }
 
+/// One model's interval bound columns found among a query's columns.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IntervalBounds<'a> {
+    /// The level as the column names spell it (`80`, `99.5`).
+    pub(crate) level_text: &'a str,
+    pub(crate) level: f64,
+    /// Positions of `<alias>-lo-<level>` and `<alias>-hi-<level>`.
+    pub(crate) lo: usize,
+    pub(crate) hi: usize,
+}
+
+/// Every `<alias>-lo-<level>` column of `names` whose level reads as a number and whose
+/// `<alias>-hi-<level>` is there too, in column order.
+pub(crate) fn interval_bounds<'a>(alias: &str, names: &[&'a str]) -> Vec<IntervalBounds<'a>> {
+    let lo_prefix = format!("{alias}-lo-");
+    names
+        .iter()
+        .enumerate()
+        .filter_map(|(lo, name)| {
+            let level_text = name.strip_prefix(&lo_prefix)?;
+            let level = level_text.parse::<f64>().ok()?;
+            let hi_name = format!("{alias}-hi-{level_text}");
+            let hi = names.iter().position(|name| *name == hi_name)?;
+            Some(IntervalBounds {
+                level_text,
+                level,
+                lo,
+                hi,
+            })
+        })
+        .collect()
+}
+
 /// `<alias>-anomaly`: whether an observation lies outside the model's fitted bounds.
 pub fn anomaly_column_name(alias: &str) -> String {
     format!("{alias}-anomaly")
@@ -168,6 +201,27 @@ fn fits_schema(id: &str, id_type: &DataType, time_type: &DataType) -> SchemaRef 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interval_bounds_pair_lo_and_hi_columns_by_level() {
+        let names = [
+            "Naive",
+            "Naive-lo-95",
+            "Naive-lo-80",
+            "Naive-hi-80",
+            "Naive-hi-95",
+            "Naive-lo-x",
+            "Naive-hi-x",
+            "Naive-lo-50",
+            "Other-lo-80",
+            "Other-hi-80",
+        ];
+        let found: Vec<(&str, f64, usize, usize)> = interval_bounds("Naive", &names)
+            .into_iter()
+            .map(|b| (b.level_text, b.level, b.lo, b.hi))
+            .collect();
+        assert_eq!(found, [("95", 95.0, 1, 4), ("80", 80.0, 2, 3)]);
+    }
 
     #[test]
     fn levels_print_like_statsforecast() {

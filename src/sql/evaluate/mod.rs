@@ -39,6 +39,7 @@ use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, cast, lit}
 
 use super::Args;
 use super::forecast::{Session, find_column, plan_input, plan_relation};
+use crate::logical::interval_bounds;
 use exprs::{Aggregates, Scales, Values, Y, column, nan_to_null, row_columns};
 use metrics::{Bands, MetricSpec, Row, metric_spec, rows, supported_metrics};
 use scales::{Keys, Train, with_scales};
@@ -517,21 +518,12 @@ fn is_bound(name: &str) -> bool {
 /// The levels of the bound columns the input has for the models, ascending: for
 /// interval metrics given no level.
 fn inferred_levels(schema: &DFSchema, models: &[String]) -> Vec<f64> {
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     let mut levels: Vec<f64> = Vec::new();
     for model in models {
-        let prefix = format!("{model}-lo-");
-        for field in schema.fields() {
-            let Some(text) = field.name().strip_prefix(&prefix) else {
-                continue;
-            };
-            let Ok(level) = text.parse::<f64>() else {
-                continue;
-            };
-            let has_hi = schema
-                .fields()
-                .iter()
-                .any(|f| f.name() == &format!("{model}-hi-{text}"));
-            if level > 0.0 && level < 100.0 && has_hi && !levels.contains(&level) {
+        for bounds in interval_bounds(model, &names) {
+            let level = bounds.level;
+            if level > 0.0 && level < 100.0 && !levels.contains(&level) {
                 levels.push(level);
             }
         }
