@@ -291,9 +291,34 @@ impl Collector {
 
     /// Keeps the rows of `batch` that belong to a selected series.
     pub(crate) fn push(&mut self, batch: &RecordBatch) -> Result<()> {
-        let roles = &self.roles;
-        let ids = cast(batch.column(roles.id), &DataType::Utf8)?;
+        let ids = cast(batch.column(self.roles.id), &DataType::Utf8)?;
         let ids = ids.as_string::<i32>();
+        let id_at = |row: usize| {
+            if ids.is_valid(row) {
+                ids.value(row)
+            } else {
+                "NULL"
+            }
+        };
+        // Rows usually come series by series: decide once per run of equal ids, and
+        // convert the other columns only when some run is kept.
+        let mut kept = Vec::new();
+        let mut start = 0;
+        while start < batch.num_rows() {
+            let id = id_at(start);
+            let end = (start + 1..batch.num_rows())
+                .find(|&row| id_at(row) != id)
+                .unwrap_or(batch.num_rows());
+            if self.slots_for(id).is_some() {
+                kept.push((SeriesKey::new(id), start..end));
+            }
+            start = end;
+        }
+        if kept.is_empty() {
+            return Ok(());
+        }
+
+        let roles = &self.roles;
         let time = seconds_or_steps(batch.column(roles.time))?;
         let target = roles.target.map(|i| floats(batch.column(i))).transpose()?;
         let cutoff = roles
@@ -325,23 +350,9 @@ impl Collector {
         }
 
         let stride = roles.stride();
-        let id_at = |row: usize| {
-            if ids.is_valid(row) {
-                ids.value(row)
-            } else {
-                "NULL"
-            }
-        };
-        // Rows usually come series by series: decide once per run of equal ids.
-        let mut start = 0;
-        while start < batch.num_rows() {
-            let id = id_at(start);
-            let end = (start + 1..batch.num_rows())
-                .find(|&row| id_at(row) != id)
-                .unwrap_or(batch.num_rows());
-            let run = start..end;
-            start = end;
-            let Some(slots) = self.slots_for(id) else {
+        for (key, run) in kept {
+            // A series kept early in the batch may have been displaced by a later one.
+            let Some(slots) = self.rows.get_mut(&key) else {
                 continue;
             };
             let before = slots.capacity();
