@@ -7,6 +7,7 @@ mod memory;
 mod metrics;
 mod planner;
 mod predict;
+mod presorted;
 mod progress;
 mod series;
 mod shuffle;
@@ -15,4 +16,5 @@ pub(crate) mod time;
 
 pub use exec::ForecastExec;
 pub use planner::{ForecastExtensionPlanner, ForecastQueryPlanner};
+pub(crate) use presorted::SortUnlessSortedExec;
 pub use shuffle::SortBeforeShuffle;

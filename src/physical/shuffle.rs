@@ -14,12 +14,13 @@ use datafusion::physical_plan::{
     ChildrenPropertiesMode, ExecutionPlan, ExecutionPlanProperties, ReplaceChildrenOptions,
 };
 
-use super::ForecastExec;
+use super::{ForecastExec, SortUnlessSortedExec};
 
 /// Rewrites `ForecastExec <- SortExec <- RepartitionExec(hash) <- input`, what
 /// DataFusion plans for the exec's requirements, into `ForecastExec <-
-/// RepartitionExec(hash, order-preserving) <- SortExec(per input partition) <- input`,
-/// and drops that sort when the input is already ordered by `(id, ds)`; for each input
+/// RepartitionExec(hash, order-preserving) <- SortUnlessSortedExec <- input`, and drops
+/// that sort when the input is declared ordered by `(id, ds)` (any other sort of each
+/// partition on its own becomes a [`SortUnlessSortedExec`] too); for each input
 /// (the future input of a forecast with regressors too). The partitioning is kept, so
 /// co-partitioned inputs stay co-partitioned.
 ///
@@ -30,7 +31,8 @@ use super::ForecastExec;
 /// the batch it needs is in the newer one (every thread parked, no error;
 /// apache/datafusion#24883). The order-preserving shuffle keeps one spill channel per
 /// (input, output) pair, which cannot stall that way. A sorted input is also never
-/// sorted again.
+/// sorted again: declared sorted, it is not sorted at all; arriving sorted without saying
+/// so, [`SortUnlessSortedExec`] sees it and passes it on as it is.
 ///
 /// Installed by [`crate::install`] for queries run in this process. A Ballista
 /// scheduler does not run it: there the hash repartition becomes Ballista's own
@@ -76,34 +78,48 @@ impl PhysicalOptimizerRule for SortBeforeShuffle {
     }
 }
 
-/// `RepartitionExec(hash, order-preserving) <- SortExec(per partition) <- source` for a
-/// `SortExec <- RepartitionExec(hash) <- source` input of the exec; None for any other.
+/// The exec's input with its sort rewritten: `RepartitionExec(hash, order-preserving) <-
+/// SortUnlessSortedExec <- source` for `SortExec <- RepartitionExec(hash) <- source` over
+/// several source partitions; `SortUnlessSortedExec <- same input` for any other sort of
+/// each partition on its own; None when the input is not such a sort.
 fn sort_before_shuffle(input: &Arc<dyn ExecutionPlan>) -> Result<Option<Arc<dyn ExecutionPlan>>> {
     let Some(sort) = input.downcast_ref::<SortExec>() else {
         return Ok(None);
     };
-    let Some(shuffle) = sort.input().downcast_ref::<RepartitionExec>() else {
-        return Ok(None);
-    };
-    let source = shuffle.input();
-    // One input partition: nothing to merge, and no two writers to one output.
-    if !matches!(shuffle.partitioning(), Partitioning::Hash(..))
-        || shuffle.preserve_order()
-        || sort.fetch().is_some()
-        || source.output_partitioning().partition_count() < 2
-    {
+    let below = sort.input();
+    let per_partition =
+        sort.preserve_partitioning() || below.output_partitioning().partition_count() == 1;
+    if sort.fetch().is_some() || !per_partition {
         return Ok(None);
     }
     let ordering = sort.expr().clone();
+    let Some(shuffle) = below
+        .downcast_ref::<RepartitionExec>()
+        .filter(|shuffle| shuffles_several_partitions(shuffle))
+    else {
+        // One input partition: its order survives a shuffle, nothing to merge.
+        return Ok(Some(Arc::new(SortUnlessSortedExec::new(
+            ordering,
+            Arc::clone(below),
+        ))));
+    };
+    let source = shuffle.input();
     let sorted = if source
         .equivalence_properties()
         .ordering_satisfy(ordering.clone())?
     {
         Arc::clone(source)
     } else {
-        Arc::new(SortExec::new(ordering, Arc::clone(source)).with_preserve_partitioning(true))
+        Arc::new(SortUnlessSortedExec::new(ordering, Arc::clone(source)))
     };
     let shuffle =
         RepartitionExec::try_new(sorted, shuffle.partitioning().clone())?.with_preserve_order();
     Ok(Some(Arc::new(shuffle)))
+}
+
+/// A plain hash shuffle of two or more partitions, which loses their order.
+fn shuffles_several_partitions(shuffle: &RepartitionExec) -> bool {
+    matches!(shuffle.partitioning(), Partitioning::Hash(..))
+        && !shuffle.preserve_order()
+        && shuffle.input().output_partitioning().partition_count() >= 2
 }

@@ -19,6 +19,10 @@ use crate::common::session;
 /// The panel's rows: long ids make it wide, so that 1.5M rows weigh over 80 MB.
 const PANEL: &str = "SELECT 'a-long-series-identifier-to-make-rows-wide-' || unique_id AS unique_id, ds, y \
                      FROM generate_panel(6000, 'D', 100, 400, seed => 5)";
+/// The same rows in `(id, ds)` order as they are generated (the ids above sort as text:
+/// "-10" before "-9", so that panel arrives out of order).
+const SORTED_PANEL: &str = "SELECT 'a-long-series-identifier-to-make-rows-wide-' || lpad(CAST(unique_id AS VARCHAR), 4, '0') AS unique_id, ds, y \
+                     FROM generate_panel(6000, 'D', 100, 400, seed => 5)";
 /// Pool of the limited runs (fair, as dfcast's default): the panel above is over 5
 /// times larger. The spill merges' fan-in is capped (`max_spill_merge_fan_in`) so that
 /// one sort's merge cannot take the whole pool from the other's.
@@ -90,6 +94,10 @@ async fn a_small_pool_spills_and_gives_the_unlimited_output() {
         ),
         format!(
             "SELECT * FROM cross_validation(({PANEL}), h => 7, n_windows => 2, step_size => 7, models => 'Naive(), HistoricAverage()')"
+        ),
+        // Arriving in order, the rows are held unsorted until the pool refuses them.
+        format!(
+            "SELECT * FROM forecast(({SORTED_PANEL}), h => 7, models => 'Naive(), SeasonalNaive(season_length=7)', level => [80])"
         ),
     ];
     for sql in &queries {
@@ -211,8 +219,7 @@ async fn the_sort_runs_before_an_order_preserving_shuffle() {
     };
     let text = plan("SELECT * FROM forecast('two', h => 2, models => 'Naive()')").await;
     let shuffle = text.find("RepartitionExec: partitioning=Hash([unique_id@0], 4), input_partitions=2, preserve_order=true");
-    let sort =
-        text.find("SortExec: expr=[unique_id@0 ASC, ds@1 ASC], preserve_partitioning=[true]");
+    let sort = text.find("SortUnlessSortedExec: expr=[unique_id@0 ASC, ds@1 ASC]");
     assert!(
         matches!((shuffle, sort), (Some(s), Some(o)) if s < o),
         "{text}"

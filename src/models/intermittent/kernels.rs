@@ -180,7 +180,27 @@ impl Bracket {
 /// `ses_sse(alpha, x)` for several constants in one pass, each lane with exactly the shared
 /// kernel's operations (independent recursions, which the compiler may also put in SIMD
 /// registers without changing any lane's rounding).
+///
+/// Eight lanes need four SSE2 multiplications per step but two with AVX2, so the pass runs
+/// in an AVX2 copy where the CPU has it (same operations, no fused multiply-add: the same
+/// bits).
 fn sse_lanes<const N: usize>(x: &[f64], alphas: [f64; N]) -> [f64; N] {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { sse_lanes_avx2(x, alphas) };
+    }
+    sse_lanes_portable(x, alphas)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn sse_lanes_avx2<const N: usize>(x: &[f64], alphas: [f64; N]) -> [f64; N] {
+    sse_lanes_portable(x, alphas)
+}
+
+#[inline(always)]
+fn sse_lanes_portable<const N: usize>(x: &[f64], alphas: [f64; N]) -> [f64; N] {
     let mut sse = [0.0; N];
     let Some((&first, rest)) = x.split_first() else {
         return sse;
