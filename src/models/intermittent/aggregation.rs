@@ -2,6 +2,7 @@
 
 use super::kernels::{
     all_zero, chunk_forecast, chunk_sums, golden_alpha, mean_interval, optimized_ses_last,
+    optimized_ses_last_pair,
 };
 use super::{Method, intermittent_model};
 use crate::models::reductions::{mean, pairwise_sum};
@@ -88,13 +89,19 @@ pub(super) fn imapa_point(y: &[f64]) -> f64 {
     let Some(top) = top_level(y) else {
         return 0.0;
     };
-    let mut sums = Vec::with_capacity(y.len());
-    let forecasts: Vec<f64> = (1..=top)
-        .map(|k| {
-            imapa_sums(y, k, &mut sums);
-            optimized_ses_last(&sums) / k as f64
-        })
-        .collect();
+    let (mut sums, mut next_sums) = (Vec::with_capacity(y.len()), Vec::with_capacity(y.len()));
+    let mut forecasts = Vec::with_capacity(top);
+    // Two levels at a time: their searches share passes.
+    for k in (1..=top).step_by(2) {
+        imapa_sums(y, k, &mut sums);
+        if k < top {
+            imapa_sums(y, k + 1, &mut next_sums);
+            let (level, next_level) = optimized_ses_last_pair(&sums, &next_sums);
+            forecasts.extend([level / k as f64, next_level / (k + 1) as f64]);
+        } else {
+            forecasts.push(optimized_ses_last(&sums) / k as f64);
+        }
+    }
     mean(&forecasts)
 }
 

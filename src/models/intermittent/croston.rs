@@ -1,7 +1,8 @@
 //! statsforecast's `CrostonClassic`, `CrostonOptimized` and `CrostonSBA`.
 
 use super::kernels::{
-    demand, expand_demand, expand_intervals, golden_alpha, intervals, optimized_ses_last, ses_last,
+    demand, expand_demand, expand_intervals, golden_alpha, intervals, optimized_ses_last,
+    optimized_ses_last_pair, ses_last,
 };
 use super::{Method, intermittent_model};
 use crate::models::ses::ses_forecast;
@@ -107,7 +108,8 @@ pub(super) fn optimized_point(y: &[f64]) -> f64 {
     }
     let sizes: Vec<f64> = demand(y).collect();
     let gaps: Vec<f64> = intervals(y).collect();
-    ratio(optimized_ses_last(&sizes), optimized_ses_last(&gaps))
+    let (size, gap) = optimized_ses_last_pair(&sizes, &gaps);
+    ratio(size, gap)
 }
 
 /// The smoothing constants `CrostonOptimized`'s forecast chose for the demand sizes and the

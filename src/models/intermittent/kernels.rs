@@ -75,6 +75,16 @@ pub(super) fn optimized_ses_last(x: &[f64]) -> f64 {
     ses_last(x.iter().copied(), golden_alpha(x))
 }
 
+/// [`optimized_ses_last`] of two sequences, their searches run together
+/// ([`golden_alpha_pair`]).
+pub(super) fn optimized_ses_last_pair(x: &[f64], y: &[f64]) -> (f64, f64) {
+    let (x_alpha, y_alpha) = golden_alpha_pair(x, y);
+    (
+        ses_last(x.iter().copied(), x_alpha),
+        ses_last(y.iter().copied(), y_alpha),
+    )
+}
+
 /// `golden_section_ses(x, 0.1, 0.3)` (the shared kernel in `models::ses`), bit for bit, in
 /// about half the time.
 ///
@@ -86,61 +96,161 @@ pub(super) fn optimized_ses_last(x: &[f64]) -> f64 {
 /// probe, SSE value and comparison is the one the plain search computes, so the result is
 /// identical; only independent work is reordered (and some of it wasted).
 pub(super) fn golden_alpha(x: &[f64]) -> f64 {
-    let (lower, upper) = ALPHA_BOUNDS;
-    let ratio = (5.0f64.sqrt() + 1.0) / 2.0;
-    let mut bracket = Bracket {
-        a: lower,
-        b: upper,
-        c: upper - (upper - lower) / ratio,
-        d: lower + (upper - lower) / ratio,
-    };
-    let ahead = |from: Bracket| {
-        let (down, up) = (from.moved(true, ratio), from.moved(false, ratio));
-        let (down_down, down_up) = (down.moved(true, ratio), down.moved(false, ratio));
-        let (up_down, up_up) = (up.moved(true, ratio), up.moved(false, ratio));
-        [down.c, up.d, down_down.c, down_up.d, up_down.c, up_up.d]
-    };
-    let [p1, p2, p3, p4, p5, p6] = ahead(bracket);
-    let [mut fc, mut fd, n1, n2, a1, a2, a3, a4] =
-        sse_lanes(x, [bracket.c, bracket.d, p1, p2, p3, p4, p5, p6]);
-    // SSE of the probes the next iteration (by outcome: down, up) and the one after it
-    // (down-down, down-up, up-down, up-up) would need, when already evaluated.
-    let mut next = Some([n1, n2]);
-    let mut after = Some([a1, a2, a3, a4]);
-    while (bracket.b - bracket.a).abs() >= 1e-12 {
-        let down = if fc < fd {
-            true
-        } else if fd < fc {
-            false
-        } else {
-            break;
-        };
-        bracket = bracket.moved(down, ratio);
-        let outcome = usize::from(!down);
-        let value = match next.take() {
-            Some(values) => {
-                next = after.take().map(|a| [a[2 * outcome], a[2 * outcome + 1]]);
-                values[outcome]
+    let mut search = GoldenSearch::new();
+    while let Some(probes) = search.pending() {
+        search.take(sse_lanes(x, probes));
+    }
+    search.alpha()
+}
+
+/// [`golden_alpha`] of two sequences, with both searches' passes in one loop: the two
+/// recursions are independent, so the CPU overlaps them where one alone waits on its own
+/// latency. Each result is bit for bit the single search's.
+pub(super) fn golden_alpha_pair(x: &[f64], y: &[f64]) -> (f64, f64) {
+    let (mut first, mut second) = (GoldenSearch::new(), GoldenSearch::new());
+    loop {
+        match (first.pending(), second.pending()) {
+            (Some(px), Some(py)) => {
+                let (sx, sy) = sse_lanes_pair(x, px, y, py);
+                first.take(sx);
+                second.take(sy);
             }
-            None => {
-                let probe = if down { bracket.c } else { bracket.d };
-                let [p1, p2, p3, p4, p5, p6] = ahead(bracket);
-                let [value, n1, n2, a1, a2, a3, a4, _] =
-                    sse_lanes(x, [probe, p1, p2, p3, p4, p5, p6, probe]);
-                next = Some([n1, n2]);
-                after = Some([a1, a2, a3, a4]);
-                value
-            }
-        };
-        if down {
-            fd = fc;
-            fc = value;
-        } else {
-            fc = fd;
-            fd = value;
+            (Some(px), None) => first.take(sse_lanes(x, px)),
+            (None, Some(py)) => second.take(sse_lanes(y, py)),
+            (None, None) => return (first.alpha(), second.alpha()),
         }
     }
-    (bracket.b + bracket.a) / 2.0
+}
+
+/// Probes per pass of [`GoldenSearch`]: the one needed now, two for the next iteration,
+/// four for the one after (and the first probe again, to fill the eighth lane).
+const LANES: usize = 8;
+
+/// The golden-section search of [`golden_alpha`] as a state machine: it asks for the SSE
+/// of up to [`LANES`] probes at a time ([`GoldenSearch::pending`]) and runs every
+/// iteration those answer ([`GoldenSearch::take`]), so several searches can share passes.
+struct GoldenSearch {
+    bracket: Bracket,
+    /// SSE at the bracket's inner probes `c` and `d`.
+    fc: f64,
+    fd: f64,
+    /// SSE of the probes the next iteration (by outcome: down, up) and the one after it
+    /// (down-down, down-up, up-down, up-up) would need, when already evaluated.
+    next: Option<[f64; 2]>,
+    after: Option<[f64; 4]>,
+    /// The probes of the pass the search waits for, and what they are for.
+    waiting: Option<(Pass, [f64; LANES])>,
+}
+
+#[derive(Clone, Copy)]
+enum Pass {
+    /// The first: both inner probes, then the lookahead.
+    Start,
+    /// The probe a move `down` (or up) brought in, then the lookahead.
+    Move { down: bool },
+}
+
+impl GoldenSearch {
+    fn new() -> Self {
+        let (lower, upper) = ALPHA_BOUNDS;
+        let ratio = Self::ratio();
+        let bracket = Bracket {
+            a: lower,
+            b: upper,
+            c: upper - (upper - lower) / ratio,
+            d: lower + (upper - lower) / ratio,
+        };
+        let [p1, p2, p3, p4, p5, p6] = bracket.ahead(ratio);
+        Self {
+            bracket,
+            fc: 0.0,
+            fd: 0.0,
+            next: None,
+            after: None,
+            waiting: Some((Pass::Start, [bracket.c, bracket.d, p1, p2, p3, p4, p5, p6])),
+        }
+    }
+
+    fn ratio() -> f64 {
+        (5.0f64.sqrt() + 1.0) / 2.0
+    }
+
+    /// The probes whose SSE the search needs next; None once it has finished.
+    fn pending(&self) -> Option<[f64; LANES]> {
+        self.waiting.map(|(_, probes)| probes)
+    }
+
+    /// Takes the SSE of the [`pending`](Self::pending) probes and runs the search on to
+    /// its next pass or its end.
+    fn take(&mut self, sse: [f64; LANES]) {
+        let Some((pass, _)) = self.waiting.take() else {
+            return;
+        };
+        match pass {
+            Pass::Start => {
+                let [fc, fd, n1, n2, a1, a2, a3, a4] = sse;
+                (self.fc, self.fd) = (fc, fd);
+                self.next = Some([n1, n2]);
+                self.after = Some([a1, a2, a3, a4]);
+            }
+            Pass::Move { down } => {
+                let [value, n1, n2, a1, a2, a3, a4, _] = sse;
+                self.next = Some([n1, n2]);
+                self.after = Some([a1, a2, a3, a4]);
+                self.settle(down, value);
+            }
+        }
+        self.run();
+    }
+
+    /// Iterates while the SSE values are known; stops at a pass to wait for or the end
+    /// (a bracket narrower than 1e-12, or a tie, which gives no direction).
+    fn run(&mut self) {
+        let ratio = Self::ratio();
+        while (self.bracket.b - self.bracket.a).abs() >= 1e-12 {
+            let down = if self.fc < self.fd {
+                true
+            } else if self.fd < self.fc {
+                false
+            } else {
+                return;
+            };
+            self.bracket = self.bracket.moved(down, ratio);
+            let outcome = usize::from(!down);
+            match self.next.take() {
+                Some(values) => {
+                    self.next = self
+                        .after
+                        .take()
+                        .map(|a| [a[2 * outcome], a[2 * outcome + 1]]);
+                    self.settle(down, values[outcome]);
+                }
+                None => {
+                    let probe = if down { self.bracket.c } else { self.bracket.d };
+                    let [p1, p2, p3, p4, p5, p6] = self.bracket.ahead(ratio);
+                    self.waiting =
+                        Some((Pass::Move { down }, [probe, p1, p2, p3, p4, p5, p6, probe]));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The inner probes' SSE after a move: the kept probe's value shifts over, the new
+    /// probe's is `value`.
+    fn settle(&mut self, down: bool, value: f64) {
+        if down {
+            self.fd = self.fc;
+            self.fc = value;
+        } else {
+            self.fc = self.fd;
+            self.fd = value;
+        }
+    }
+
+    fn alpha(&self) -> f64 {
+        (self.bracket.b + self.bracket.a) / 2.0
+    }
 }
 
 /// The golden-section bracket `[a, b]` with its inner probes `c < d`.
@@ -175,6 +285,15 @@ impl Bracket {
             }
         }
     }
+
+    /// The probes the next two iterations could bring in: after a move down or up, then
+    /// after down-down, down-up, up-down, up-up.
+    fn ahead(self, ratio: f64) -> [f64; 6] {
+        let (down, up) = (self.moved(true, ratio), self.moved(false, ratio));
+        let (down_down, down_up) = (down.moved(true, ratio), down.moved(false, ratio));
+        let (up_down, up_up) = (up.moved(true, ratio), up.moved(false, ratio));
+        [down.c, up.d, down_down.c, down_up.d, up_down.c, up_up.d]
+    }
 }
 
 /// `ses_sse(alpha, x)` for several constants in one pass, each lane with exactly the shared
@@ -184,7 +303,7 @@ impl Bracket {
 /// Eight lanes need four SSE2 multiplications per step but two with AVX2, so the pass runs
 /// in an AVX2 copy where the CPU has it (same operations, no fused multiply-add: the same
 /// bits).
-fn sse_lanes<const N: usize>(x: &[f64], alphas: [f64; N]) -> [f64; N] {
+fn sse_lanes(x: &[f64], alphas: [f64; LANES]) -> [f64; LANES] {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2, checked just above.
@@ -193,32 +312,115 @@ fn sse_lanes<const N: usize>(x: &[f64], alphas: [f64; N]) -> [f64; N] {
     sse_lanes_portable(x, alphas)
 }
 
+/// [`sse_lanes`] of two sequences in one loop (see [`golden_alpha_pair`]).
+fn sse_lanes_pair(
+    x: &[f64],
+    x_alphas: [f64; LANES],
+    y: &[f64],
+    y_alphas: [f64; LANES],
+) -> ([f64; LANES], [f64; LANES]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { sse_lanes_pair_avx2(x, x_alphas, y, y_alphas) };
+    }
+    sse_lanes_pair_portable(x, x_alphas, y, y_alphas)
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn sse_lanes_avx2<const N: usize>(x: &[f64], alphas: [f64; N]) -> [f64; N] {
+fn sse_lanes_avx2(x: &[f64], alphas: [f64; LANES]) -> [f64; LANES] {
     sse_lanes_portable(x, alphas)
 }
 
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn sse_lanes_pair_avx2(
+    x: &[f64],
+    x_alphas: [f64; LANES],
+    y: &[f64],
+    y_alphas: [f64; LANES],
+) -> ([f64; LANES], [f64; LANES]) {
+    sse_lanes_pair_portable(x, x_alphas, y, y_alphas)
+}
+
 #[inline(always)]
-fn sse_lanes_portable<const N: usize>(x: &[f64], alphas: [f64; N]) -> [f64; N] {
-    let mut sse = [0.0; N];
+fn sse_lanes_portable(x: &[f64], alphas: [f64; LANES]) -> [f64; LANES] {
     let Some((&first, rest)) = x.split_first() else {
-        return sse;
+        return [0.0; LANES];
     };
-    let complements = alphas.map(|alpha| 1.0 - alpha);
-    let mut levels = [first; N];
-    let mut previous = first;
+    let mut lanes = SesLanes::new(alphas, first);
     for &current in rest {
-        for j in 0..N {
-            levels[j] = alphas[j] * previous + complements[j] * levels[j];
-        }
-        for j in 0..N {
-            let error = current - levels[j];
-            sse[j] += error * error;
-        }
-        previous = current;
+        lanes.step(current);
     }
-    sse
+    lanes.sse
+}
+
+#[inline(always)]
+fn sse_lanes_pair_portable(
+    x: &[f64],
+    x_alphas: [f64; LANES],
+    y: &[f64],
+    y_alphas: [f64; LANES],
+) -> ([f64; LANES], [f64; LANES]) {
+    let (Some((&x_first, x_rest)), Some((&y_first, y_rest))) = (x.split_first(), y.split_first())
+    else {
+        return (
+            sse_lanes_portable(x, x_alphas),
+            sse_lanes_portable(y, y_alphas),
+        );
+    };
+    let (mut x_lanes, mut y_lanes) = (
+        SesLanes::new(x_alphas, x_first),
+        SesLanes::new(y_alphas, y_first),
+    );
+    let common = x_rest.len().min(y_rest.len());
+    for (&xv, &yv) in x_rest[..common].iter().zip(&y_rest[..common]) {
+        x_lanes.step(xv);
+        y_lanes.step(yv);
+    }
+    for &current in &x_rest[common..] {
+        x_lanes.step(current);
+    }
+    for &current in &y_rest[common..] {
+        y_lanes.step(current);
+    }
+    (x_lanes.sse, y_lanes.sse)
+}
+
+/// The state of [`LANES`] SES recursions over one sequence: `ses_sse`'s operations, lane
+/// by lane.
+struct SesLanes {
+    alphas: [f64; LANES],
+    complements: [f64; LANES],
+    levels: [f64; LANES],
+    previous: f64,
+    sse: [f64; LANES],
+}
+
+impl SesLanes {
+    #[inline(always)]
+    fn new(alphas: [f64; LANES], first: f64) -> Self {
+        Self {
+            alphas,
+            complements: alphas.map(|alpha| 1.0 - alpha),
+            levels: [first; LANES],
+            previous: first,
+            sse: [0.0; LANES],
+        }
+    }
+
+    #[inline(always)]
+    fn step(&mut self, current: f64) {
+        for j in 0..LANES {
+            self.levels[j] = self.alphas[j] * self.previous + self.complements[j] * self.levels[j];
+        }
+        for j in 0..LANES {
+            let error = current - self.levels[j];
+            self.sse[j] += error * error;
+        }
+        self.previous = current;
+    }
 }
 
 /// The compiled `chunk_forecast(y, level)` of ADIDA and IMAPA's fitted values: drop the

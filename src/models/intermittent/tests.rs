@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use super::kernels::{
-    ALPHA_BOUNDS, chunk_forecast, expand_demand, expand_intervals, golden_alpha, intervals,
-    mean_interval, ses_last,
+    ALPHA_BOUNDS, chunk_forecast, expand_demand, expand_intervals, golden_alpha, golden_alpha_pair,
+    intervals, mean_interval, ses_last,
 };
 use super::{Adida, CrostonClassic, CrostonOptimized, CrostonSba, Imapa, Tsb};
 use crate::models::ses::{golden_section_ses, ses_forecast};
@@ -343,10 +343,24 @@ fn speculative_search_matches_the_shared_kernel() {
                 .collect(),
         );
     }
+    let (lower, upper) = ALPHA_BOUNDS;
     for x in &cases {
-        let (lower, upper) = ALPHA_BOUNDS;
         let want = golden_section_ses(x, lower, upper);
         assert_eq!(golden_alpha(x).to_bits(), want.to_bits(), "{x:?}");
+    }
+    // Two searches sharing passes: each its own result, whatever the lengths (one ending
+    // early on a tie, one empty, one longer than the other).
+    for (x, y) in cases
+        .iter()
+        .zip(cases.iter().rev().chain(cases.iter().skip(7)))
+    {
+        let (x_alpha, y_alpha) = golden_alpha_pair(x, y);
+        let want = (
+            golden_section_ses(x, lower, upper),
+            golden_section_ses(y, lower, upper),
+        );
+        assert_eq!(x_alpha.to_bits(), want.0.to_bits(), "{x:?} with {y:?}");
+        assert_eq!(y_alpha.to_bits(), want.1.to_bits(), "{y:?} with {x:?}");
     }
 }
 
