@@ -1,5 +1,5 @@
 //! Per-model kernel cost: fit + forecast of one monthly series (n = 132, h = 18) with
-//! 80/95% intervals and fitted values, one thread.
+//! 80/95% intervals and fitted values, and of a panel of intermittent series; one thread.
 //!
 //! ```text
 //! cargo bench --bench kernels
@@ -7,7 +7,7 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use datafusion_forecast::models::{build_model, parse_model_specs};
 
 fn series(n: usize) -> Vec<f64> {
@@ -59,6 +59,59 @@ fn kernels(c: &mut Criterion) {
     group.sample_size(10);
     bench_models(&mut group, &specs, &y);
     group.finish();
+
+    // Intermittent demand: point forecasts (h = 12) of 100 zero-inflated monthly series of
+    // 60 observations, as in the 100,000-series panel of benches/compare; the cost varies
+    // with the demand's sparsity (IMAPA's levels), so a panel rather than one series.
+    let panel = intermittent_panel(100, 60);
+    let specs = parse_model_specs(
+        "CrostonClassic(), CrostonOptimized(), CrostonSBA(), ADIDA(), IMAPA(), \
+         TSB(alpha_d=0.2, alpha_p=0.2)",
+    )
+    .expect("specs parse");
+    let mut group = c.benchmark_group("intermittent_100_series_n60_h12");
+    group.throughput(Throughput::Elements(panel.len() as u64));
+    for spec in &specs {
+        let model = build_model(spec).expect("model builds");
+        group.bench_function(spec.alias(), |b| {
+            b.iter(|| {
+                for y in &panel {
+                    black_box(
+                        model
+                            .forecast(black_box(y), 12, &[], false)
+                            .expect("forecast"),
+                    );
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Series with demand in a period with probability 0.05 to 0.5 and sizes 1 to 10
+/// (deterministic).
+fn intermittent_panel(series: usize, n: usize) -> Vec<Vec<f64>> {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut uniform = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    (0..series)
+        .map(|_| {
+            let p = 0.05 + 0.45 * uniform();
+            (0..n)
+                .map(|_| {
+                    if uniform() < p {
+                        (1.0 + 10.0 * uniform()).floor()
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 fn bench_models(
