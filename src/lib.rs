@@ -21,7 +21,9 @@
 //!   │   ForecastExtensionPlanner
 //!   ▼
 //!  ForecastExec (physical)             requires KeyPartitioned(id), sorted by (id, ds):
-//!   │                                  DataFusion inserts RepartitionExec + SortExec
+//!   │                                  DataFusion inserts RepartitionExec + SortExec;
+//!   │                                  SortBeforeShuffle sorts before the shuffle, and
+//!   │                                  not at all for rows that arrive in order
 //!   ▼
 //!  per partition: sorted batches ─► one series ─► models::Model ─► output batches
 //! ```

@@ -147,49 +147,43 @@ impl SortRun {
     /// Reads the partition: its batches as they came when they were in order, else the
     /// sorted stream of everything.
     async fn read(self, mut input: SendableRecordBatchStream) -> Result<SendableRecordBatchStream> {
+        let Self {
+            ordering,
+            schema,
+            context,
+            reservation,
+            baseline,
+            sorted,
+        } = self;
         let mut check = OrderCheck::default();
         let mut held = Vec::new();
         while let Some(batch) = input.next().await {
             let batch = batch?;
-            let timer = self.baseline.elapsed_compute().timer();
-            let in_order = check.admits(&self.ordering, &batch)?;
+            let timer = baseline.elapsed_compute().timer();
+            let in_order = check.admits(&ordering, &batch)?;
             timer.done();
-            if in_order
-                && self
-                    .reservation
-                    .try_grow(batch.get_array_memory_size())
-                    .is_ok()
-            {
+            if in_order && reservation.try_grow(batch.get_array_memory_size()).is_ok() {
                 held.push(batch);
                 continue;
             }
-            // Out of order or out of memory: the sort takes over (and accounts the rows
-            // itself, spilling what the pool cannot hold).
-            self.reservation.free();
-            self.sorted.add(1);
+            // Out of order or out of memory: the sort takes over. It reserves room for
+            // merging its spill files before it takes any batch, so the held batches are
+            // released from the pool first; the sort takes them at once, accounting each
+            // and spilling what the pool cannot hold.
+            reservation.free();
+            sorted.add(1);
             let rest = stream::iter(held.into_iter().chain([batch]).map(Ok)).chain(input);
-            let rest = RecordBatchStreamAdapter::new(Arc::clone(&self.schema), rest);
-            return self.sort(Box::pin(rest));
+            let rest = Box::pin(RecordBatchStreamAdapter::new(schema, rest));
+            let source = Arc::new(ReadOnce::new(rest));
+            return SortExec::new(ordering, source)
+                .with_preserve_partitioning(true)
+                .execute(0, context);
         }
-        let Self {
-            schema,
-            reservation,
-            baseline,
-            ..
-        } = self;
         let batches = stream::iter(held).map(move |batch| {
             reservation.shrink(batch.get_array_memory_size().min(reservation.size()));
             Ok(batch.record_output(&baseline))
         });
         Ok(Box::pin(RecordBatchStreamAdapter::new(schema, batches)))
-    }
-
-    /// DataFusion's sort of `rows`.
-    fn sort(self, rows: SendableRecordBatchStream) -> Result<SendableRecordBatchStream> {
-        let source = Arc::new(ReadOnce::new(rows));
-        SortExec::new(self.ordering, source)
-            .with_preserve_partitioning(true)
-            .execute(0, self.context)
     }
 }
 
@@ -249,7 +243,7 @@ fn at_or_before(comparators: &[DynComparator], left: usize, right: usize) -> boo
     true
 }
 
-/// A plan over one stream, read once: the input of the sort [`SortRun::sort`] runs.
+/// A plan over one stream, read once: the input of the sort [`SortRun::read`] hands over to.
 struct ReadOnce {
     rows: Mutex<Option<SendableRecordBatchStream>>,
     properties: Arc<PlanProperties>,
