@@ -19,8 +19,7 @@ use super::{ForecastExec, SortUnlessSortedExec};
 /// Rewrites `ForecastExec <- SortExec <- RepartitionExec(hash) <- input`, what
 /// DataFusion plans for the exec's requirements, into `ForecastExec <-
 /// RepartitionExec(hash, order-preserving) <- SortUnlessSortedExec <- input`, and drops
-/// that sort when the input is declared ordered by `(id, ds)` (any other sort of each
-/// partition on its own becomes a [`SortUnlessSortedExec`] too); for each input
+/// that sort when the input is declared ordered by `(id, ds)`; for each input
 /// (the future input of a forecast with regressors too). The partitioning is kept, so
 /// co-partitioned inputs stay co-partitioned.
 ///
@@ -78,32 +77,25 @@ impl PhysicalOptimizerRule for SortBeforeShuffle {
     }
 }
 
-/// The exec's input with its sort rewritten: `RepartitionExec(hash, order-preserving) <-
-/// SortUnlessSortedExec <- source` for `SortExec <- RepartitionExec(hash) <- source` over
-/// several source partitions; `SortUnlessSortedExec <- same input` for any other sort of
-/// each partition on its own; None when the input is not such a sort.
+/// `RepartitionExec(hash, order-preserving) <- SortUnlessSortedExec <- source` for a
+/// `SortExec <- RepartitionExec(hash) <- source` input of the exec; None for any other.
 fn sort_before_shuffle(input: &Arc<dyn ExecutionPlan>) -> Result<Option<Arc<dyn ExecutionPlan>>> {
     let Some(sort) = input.downcast_ref::<SortExec>() else {
         return Ok(None);
     };
-    let below = sort.input();
-    let per_partition =
-        sort.preserve_partitioning() || below.output_partitioning().partition_count() == 1;
-    if sort.fetch().is_some() || !per_partition {
+    let Some(shuffle) = sort.input().downcast_ref::<RepartitionExec>() else {
+        return Ok(None);
+    };
+    let source = shuffle.input();
+    // One input partition: nothing to merge, and no two writers to one output.
+    if !matches!(shuffle.partitioning(), Partitioning::Hash(..))
+        || shuffle.preserve_order()
+        || sort.fetch().is_some()
+        || source.output_partitioning().partition_count() < 2
+    {
         return Ok(None);
     }
     let ordering = sort.expr().clone();
-    let Some(shuffle) = below
-        .downcast_ref::<RepartitionExec>()
-        .filter(|shuffle| shuffles_several_partitions(shuffle))
-    else {
-        // One input partition: its order survives a shuffle, nothing to merge.
-        return Ok(Some(Arc::new(SortUnlessSortedExec::new(
-            ordering,
-            Arc::clone(below),
-        ))));
-    };
-    let source = shuffle.input();
     let sorted = if source
         .equivalence_properties()
         .ordering_satisfy(ordering.clone())?
@@ -115,11 +107,4 @@ fn sort_before_shuffle(input: &Arc<dyn ExecutionPlan>) -> Result<Option<Arc<dyn 
     let shuffle =
         RepartitionExec::try_new(sorted, shuffle.partitioning().clone())?.with_preserve_order();
     Ok(Some(Arc::new(shuffle)))
-}
-
-/// A plain hash shuffle of two or more partitions, which loses their order.
-fn shuffles_several_partitions(shuffle: &RepartitionExec) -> bool {
-    matches!(shuffle.partitioning(), Partitioning::Hash(..))
-        && !shuffle.preserve_order()
-        && shuffle.input().output_partitioning().partition_count() >= 2
 }

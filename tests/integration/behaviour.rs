@@ -225,7 +225,7 @@ async fn one_call_installs_the_extension_on_an_existing_context() {
     .await;
     let text = pretty_format_batches(&plan).unwrap().to_string();
     assert!(
-        text.contains("ForecastExec") && text.contains("SortUnlessSortedExec"),
+        text.contains("ForecastExec") && text.contains("SortExec"),
         "{text}"
     );
 }
