@@ -34,8 +34,8 @@ use futures::{StreamExt, TryStreamExt, stream};
 /// sort, which spills under a memory limit.
 #[derive(Debug)]
 pub(crate) struct SortUnlessSortedExec {
-    /// The same sort, built once: its properties are ours, and it is the template of the
-    /// sort run when the input is not in order.
+    /// The equivalent `SortExec`, kept for its input, ordering and plan properties (which
+    /// are ours); the sort run on an input out of order is built at that moment.
     sort: SortExec,
     metrics: ExecutionPlanMetricsSet,
 }
